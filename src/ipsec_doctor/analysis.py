@@ -1,0 +1,124 @@
+"""The pipeline: paths → inputs → devices → tunnels → verdicts → findings → :class:`Report`.
+
+>>> from ipsec_doctor import analyze
+>>> report = analyze(["examples/"])                     # doctest: +SKIP
+>>> sorted({f.id for f in report.findings})             # doctest: +SKIP
+['P1-PSK']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Evidence, Finding
+from .inputs import InputRecord, Loaded, TextSection
+from .model import Device, ParseProblem, Platform
+
+
+@dataclass
+class Report:
+    inputs: list[InputRecord] = field(default_factory=list)
+    devices: list[Device] = field(default_factory=list)
+    tunnels: list[Any] = field(default_factory=list)  # pairing.Tunnel
+    verdicts: dict[str, Any] = field(default_factory=dict)  # tunnel id → negotiate.TunnelVerdict
+    findings: list[Finding] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    texts: list[TextSection] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity.value == "error" for f in self.findings)
+
+    @property
+    def usable(self) -> bool:
+        """False when no input could be used at all (exit status 2)."""
+        return any(r.kind in ("config", "show", "log") for r in self.inputs)
+
+
+def _platform(value: str | Platform | None) -> Platform | None:
+    if value is None or isinstance(value, Platform):
+        return value
+    return Platform(value.lower())
+
+
+def parse_devices(loaded: Loaded) -> list[Device]:
+    """Parse every config section; name collisions get the file stem appended."""
+    from .dialects import parse_config
+
+    devices: list[Device] = []
+    records = {r.file: r for r in loaded.inputs}
+    seen: dict[str, int] = {}
+    for section in loaded.configs:
+        device = parse_config(section)
+        if device.name in seen:
+            seen[device.name] += 1
+            from dataclasses import replace
+
+            device = replace(device, name=f"{device.name}@{Path(section.file).stem}")
+        seen.setdefault(device.name, 1)
+        devices.append(device)
+        record = records.get(section.file)
+        if record is not None:
+            record.device = device.name if record.device is None else f"{record.device},{device.name}"
+            record.platform = device.platform.value
+            record.problems.extend(device.problems)
+    devices.sort(key=lambda d: d.name)
+    return devices
+
+
+def merge_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per (id, tunnel or device, cause): evidence of duplicates is merged."""
+    from dataclasses import replace
+
+    merged: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        key = f.identity()
+        if key in merged:
+            old = merged[key]
+            evidence = tuple(dict.fromkeys(old.evidence + f.evidence))
+            fixes = tuple(dict.fromkeys(old.fix + f.fix))
+            merged[key] = replace(old, evidence=evidence, fix=fixes)
+        else:
+            merged[key] = f
+    out = list(merged.values())
+    for i, f in enumerate(out):
+        out[i] = replace(f, evidence=tuple(sorted(set(f.evidence), key=lambda e: (e.file, e.line, e.kind, e.text))))
+    out.sort(key=lambda f: f.sort_key())
+    return out
+
+
+def diagnose(devices: Sequence[Device]) -> tuple[list[Any], dict[str, Any], list[Finding]]:
+    """Pair the devices, negotiate each tunnel, run every check."""
+    from .checks import Context, registry
+    from .negotiate import negotiate_tunnel
+    from .pairing import find_tunnels
+
+    tunnels = find_tunnels(list(devices))
+    by_name = {d.name: d for d in devices}
+    verdicts = {t.id: negotiate_tunnel(t, by_name) for t in tunnels}
+    ctx = Context(list(devices), tunnels, verdicts)
+    findings: list[Finding] = []
+    for _catalog_id, fn in registry().items():
+        findings.extend(fn(ctx))
+    return tunnels, verdicts, findings
+
+
+def analyze(paths: Sequence[str | Path], *, platform: str | Platform | None = None) -> Report:
+    """Analyse files or directories; never raises on bad user input."""
+    from .inputs import load
+
+    loaded = load(list(paths), platform=_platform(platform))  # type: ignore[attr-defined]
+    report = Report(inputs=loaded.inputs, texts=loaded.texts)
+    report.devices = parse_devices(loaded)
+    tunnels, verdicts, findings = diagnose(report.devices)
+    report.tunnels = tunnels
+    report.verdicts = verdicts
+    report.findings = merge_findings(findings)
+    return report
+
+
+def problem_evidence(problem: ParseProblem, text: str = "") -> Evidence:
+    return Evidence(problem.file, problem.line, text, "config")

@@ -1,0 +1,166 @@
+"""Command line: ``ipsec-doctor analyze | inventory | explain``.
+
+Exit status (../shared/spec/OUTPUT.md): 0 no finding of severity error;
+1 at least one error finding; 2 the inputs could not be used (bad arguments,
+nothing readable) with a one-line reason on stderr; 3 an internal error — one
+line on stderr and a crash report file that holds no secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"ipsec-doctor: {message} (see --help)\n")
+        raise SystemExit(EXIT_UNUSABLE)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ipsec-doctor", description="Diagnose Cisco IPsec VPNs from configs, show output and logs.")
+    parser.add_argument("--version", action="version", version=f"ipsec-doctor {__version__}")
+    parser.add_argument("--debug", action="store_true", help="print internal errors in full (secrets still redacted)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    analyze = sub.add_parser("analyze", help="diagnose every tunnel found in the inputs")
+    analyze.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (walked recursively)")
+    analyze.add_argument("--format", choices=("text", "json"), default="text")
+    analyze.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
+    analyze.add_argument("--platform", choices=("ios", "asa", "pix6"), help="force the platform of config files")
+    analyze.add_argument("--quiet", action="store_true", help="hide info findings")
+
+    inventory = sub.add_parser("inventory", help="list devices, crypto maps, tunnel endpoints, RA groups and pools")
+    inventory.add_argument("paths", nargs="+", metavar="PATH")
+    inventory.add_argument("--format", choices=("text", "json"), default="text")
+    inventory.add_argument("-o", "--output", metavar="FILE")
+    inventory.add_argument("--platform", choices=("ios", "asa", "pix6"))
+
+    explain = sub.add_parser("explain", help="print a catalog entry: what, why, how it shows, how to fix")
+    explain.add_argument("id", nargs="?", metavar="ID", help="catalog ID, e.g. P1-PSK (omit to list all)")
+    return parser
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from .report import write_atomic
+
+        write_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import analyze
+
+    report = analyze(args.paths, platform=args.platform)
+    _print_input_problems(report.inputs)
+    if not report.usable:
+        sys.stderr.write("ipsec-doctor: no usable input (no config, show output or log found in the given paths)\n")
+        return EXIT_UNUSABLE
+    if args.format == "json":
+        from .report.json_report import render_json
+
+        text = render_json(report)
+    else:
+        from .report.text import render_text
+
+        text = render_text(report, quiet=args.quiet)
+    _emit(text, args.output)
+    return EXIT_ERRORS if report.has_errors else EXIT_OK
+
+
+def _print_input_problems(inputs: Sequence[object]) -> None:
+    for record in inputs:
+        kind = getattr(record, "kind", "")
+        if kind in ("error", "unknown"):
+            problems = getattr(record, "problems", [])
+            reason = problems[0].message if problems else "not recognised as a config, show output or log"
+            sys.stderr.write(f"ipsec-doctor: {getattr(record, 'file', '?')}: {reason}\n")
+
+
+def _cmd_inventory(args: argparse.Namespace) -> int:
+    from .analysis import parse_devices
+    from .inputs import load
+    from .inventory import render_inventory_json, render_inventory_text
+    from .model import Platform
+
+    loaded = load(args.paths, platform=Platform(args.platform) if args.platform else None)  # type: ignore[attr-defined]
+    _print_input_problems(loaded.inputs)
+    devices = parse_devices(loaded)
+    if not devices:
+        sys.stderr.write("ipsec-doctor: no device configuration found in the given paths\n")
+        return EXIT_UNUSABLE
+    text = render_inventory_json(devices, loaded.inputs) if args.format == "json" else render_inventory_text(devices)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .knowledge import kb
+
+    if not args.id:
+        for entry in kb.all_entries():
+            sys.stdout.write(f"{entry.id:18} {entry.title}\n")
+        return EXIT_OK
+    result = kb.render_explain(args.id.upper())
+    if isinstance(result, str):
+        sys.stdout.write(result if result.endswith("\n") else result + "\n")
+        return EXIT_OK
+    sys.stderr.write(f"ipsec-doctor: {result}\n")
+    return EXIT_UNUSABLE
+
+
+def _crash_report(exc: BaseException) -> str:
+    """Write a crash report and return its path.
+
+    It holds the exception type and the stack (our own files, lines and code),
+    never the exception's message or any local value: those may quote the
+    user's input, and the input holds keys.
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    fd, path = tempfile.mkstemp(prefix="ipsec-doctor-crash-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"ipsec-doctor {__version__} crash report, {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
+        handle.write(f"python {sys.version.split()[0]} on {sys.platform}\n")
+        handle.write(f"exception: {type(exc).__module__}.{type(exc).__qualname__} (message withheld)\n\n")
+        for frame in frames:
+            handle.write(f"  {frame.filename}:{frame.lineno} in {frame.name}\n")
+            if frame.line and "ipsec_doctor" in frame.filename:
+                handle.write(f"      {frame.line}\n")
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_UNUSABLE
+    handlers = {"analyze": _cmd_analyze, "inventory": _cmd_inventory, "explain": _cmd_explain}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        sys.stderr.write("ipsec-doctor: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the top-level guard: a user never sees a traceback
+        path = _crash_report(exc)
+        if args.debug:
+            with open(path, encoding="utf-8") as handle:
+                sys.stderr.write(handle.read())
+        sys.stderr.write(
+            f"ipsec-doctor: internal error ({type(exc).__name__}); this is a bug — crash report written to {path}\n"
+        )
+        return EXIT_INTERNAL
