@@ -1,0 +1,183 @@
+"""``load(paths, platform=None) -> Loaded``: from user paths to device sections and evidence texts.
+
+Per file: read and decode (:mod:`.reader`), cut at captured prompts
+(:mod:`.split`), classify each part by content (:mod:`.classify`), cut
+configuration parts into devices, clean them, and keep show/log parts as
+:class:`TextSection`.  One :class:`InputRecord` per file says what was found
+and carries every problem as a :class:`~ipsec_doctor.model.ParseProblem`.
+
+Nothing here raises on user input; a bug in this layer is caught per file and
+reported as a problem on that file (so one odd file never hides the others).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..model import ParseProblem, Platform
+from ..redact import redact_line
+from . import ConfigSection, InputRecord, Loaded, TextSection
+from .classify import classify, config_platform
+from .reader import iter_paths, read_file
+from .split import Numbered, Part, clean_config, hostname_of, is_script, split_devices, split_prompts
+
+_PLATFORM_NAMES = {"ios": Platform.IOS, "ios-xe": Platform.IOS, "asa": Platform.ASA, "pix": Platform.ASA,
+                   "pix6": Platform.PIX6, "pix7": Platform.ASA, "pix8": Platform.ASA}
+_KIND_ORDER = ("config", "show", "log", "unknown")
+
+
+def load(paths: list[str | Path], platform: str | Platform | None = None) -> Loaded:
+    """Read every file under ``paths`` and sort its content into configs and texts.
+
+    ``platform`` ("ios" | "asa" | "pix6") forces the platform of every
+    configuration found; show and log texts keep their own guess.
+
+    >>> load(["/nonexistent"]).inputs[0].kind
+    'error'
+    """
+    loaded = Loaded()
+    forced, platform_problem = _forced_platform(platform)
+    for path, problem in iter_paths(list(paths)):
+        if problem is not None:
+            loaded.inputs.append(InputRecord(path, "error", problems=[ParseProblem(path, 0, problem)]))
+            continue
+        try:
+            record = load_file(path, forced, loaded)
+        except Exception as exc:  # noqa: BLE001 - last guard: one broken file must not stop the others
+            record = InputRecord(path, "error")
+            record.problems.append(ParseProblem(path, 0, f"internal error while reading ({type(exc).__name__})"))
+        if platform_problem and record.kind == "config":
+            record.problems.append(ParseProblem(path, 0, platform_problem))
+        loaded.inputs.append(record)
+    return loaded
+
+
+def _forced_platform(platform: str | Platform | None) -> tuple[Platform | None, str | None]:
+    if platform is None or platform == "":
+        return None, None
+    if isinstance(platform, Platform):
+        return platform, None
+    forced = _PLATFORM_NAMES.get(str(platform).strip().lower())
+    if forced is None:
+        return None, f"unknown platform {redact_line(str(platform))!r} ignored (use ios, asa or pix6)"
+    return forced, None
+
+
+def load_file(path: str, forced: Platform | None, loaded: Loaded) -> InputRecord:
+    """Read one file and add its sections to ``loaded``; returns the file's record."""
+    raw = read_file(path)
+    record = InputRecord(path, raw.kind or "unknown")
+    record.problems.extend(ParseProblem(path, line, message) for line, message in raw.problems)
+    if raw.kind is not None:
+        return record
+    load_lines(path, raw.lines, forced, loaded, record)
+    return record
+
+
+def load_lines(path: str, lines: list[str], forced: Platform | None, loaded: Loaded, record: InputRecord) -> None:
+    """Sort decoded lines of one file into ``loaded``, filling ``record``."""
+    parts = split_prompts(list(enumerate(lines, 1)))
+    kinds: list[str] = []
+    configs: list[ConfigSection] = []
+    texts: list[TextSection] = []
+    for part in parts:
+        if not any(text.strip() for _n, text in part.lines):
+            continue
+        kind, guess = _part_kind(part)
+        if kind == "config":
+            configs.extend(_config_sections(path, part, forced, guess, record))
+        elif kind in ("show", "log"):
+            command = part.command if part.role == "show" else None
+            texts.append(TextSection(path, kind, part.lines, guess, part.host, command))
+        elif len(parts) > 1:
+            first, last = part.lines[0][0], part.lines[-1][0]
+            record.problems.append(ParseProblem(path, first, f"lines {first}-{last} not recognised; skipped"))
+        kinds.append(kind)
+    if configs:
+        kinds.append("config")
+    config_platform_guess = configs[0].platform if configs else None
+    for text in texts:
+        if text.platform is None:
+            text.platform = config_platform_guess
+    loaded.configs.extend(configs)
+    loaded.texts.extend(texts)
+    present = [kind for kind in _KIND_ORDER if kind in kinds and (kind != "config" or configs)]
+    record.kind = present[0] if present else "unknown"
+    if record.kind == "unknown" and not record.problems:
+        record.problems.append(ParseProblem(path, 0, "not recognised as a configuration, show output or log"))
+    if configs:
+        record.platform = _vpn_platform(configs).value
+        names = [c.name_hint for c in configs if c.name_hint]
+        record.device = ", ".join(dict.fromkeys(names)) or None
+    elif texts:
+        record.platform = texts[0].platform.value if texts[0].platform else None
+        record.device = texts[0].device_hint
+
+
+def _part_kind(part: Part) -> tuple[str, Platform | None]:
+    texts = [text for _n, text in part.lines]
+    if part.role in ("config", "script"):
+        return "config", config_platform(texts)[0]
+    found = classify(texts)
+    if part.role == "show" and found.kind != "log":
+        return "show", found.platform
+    return found.kind, found.platform
+
+
+def _looks_like_config(chunk: Numbered) -> bool:
+    return config_platform([text for _n, text in chunk])[1] >= 2
+
+
+def _config_sections(
+    path: str, part: Part, forced: Platform | None, guess: Platform | None, record: InputRecord
+) -> list[ConfigSection]:
+    sections: list[ConfigSection] = []
+    devices = split_devices(part.lines, _looks_like_config)
+    for device in devices:
+        for first, last, title in device.skipped:
+            label = f" ({redact_line(title)})" if title else ""
+            record.problems.append(
+                ParseProblem(path, first, f"lines {first}-{last}{label} hold no device configuration; skipped")
+            )
+        texts = [text for _n, text in device.lines]
+        platform = forced or config_platform(texts)[0] or guess
+        if platform is None:
+            platform = Platform.IOS
+            record.problems.append(
+                ParseProblem(path, device.lines[0][0], "platform not recognised; read as ios (use --platform)")
+            )
+        script = part.role == "script" or is_script(device.lines)
+        cleaned = clean_config(device.lines, platform, script=script)
+        if not any(text.strip() for _n, text in cleaned):
+            continue
+        title_name = _title_name(device.title)
+        prompt_host = part.host if len(devices) == 1 else None
+        name = prompt_host or hostname_of(cleaned) or title_name
+        sections.append(ConfigSection(path, cleaned, platform, name, script))
+    if not devices:
+        record.problems.append(ParseProblem(path, part.lines[0][0], "no device configuration found"))
+    return sections
+
+
+_GENERIC_TITLE_WORDS = frozenset({"router", "switch", "firewall", "device", "config", "configuration", "the", "cisco"})
+
+
+def _title_name(title: str | None) -> str | None:
+    """The device name in a box title: ``LA_ASA1 (5506) (L3) device`` → ``LA_ASA1``, ``Router ENTA`` → ``ENTA``."""
+    for word in (title or "").split():
+        if word.lower().strip("():") not in _GENERIC_TITLE_WORDS and not word.startswith("("):
+            return word.strip(":")
+    return None
+
+
+def _vpn_platform(configs: list[ConfigSection]) -> Platform:
+    """The platform a file stands for: in a bundle of devices, the one that holds the VPN."""
+    if len({c.platform for c in configs}) > 1:
+        for config in configs:
+            if any(_VPN_LINE.match(text) for _n, text in config.lines):
+                return config.platform
+    return configs[0].platform
+
+
+_VPN_LINE = re.compile(r"^(?:crypto\s+(?:map|isakmp|ikev[12])\s|tunnel-group\s|isakmp\s)", re.I)

@@ -1,0 +1,338 @@
+"""Cutting a file into parts and cleaning configuration text for the dialects.
+
+Three cuts, applied in this order:
+
+1. **Prompts.**  A captured session (``HQ-ASA# show crypto isakmp sa`` …
+   ``HQ-ASA# show run``) is cut at every exec prompt; each part remembers
+   its command and the prompt's hostname.  Config-mode prompts
+   (``R1(config-if)#ip address …``) are not cuts: the prompt is stripped and
+   the command kept, because the part is a CLI script.
+2. **Boxes.**  Bundles of several devices (``====`` / ``LA_ASA1 device`` /
+   ``====``) are cut at separator lines; the box title names the device.
+   A part between separators that holds no configuration (a topology
+   drawing, a PC's settings) is left out with a problem saying so.
+3. **Headers.**  Concatenated ``show run`` outputs are cut at a second
+   ``hostname`` or version header (``ASA Version``, ``version 15.2``,
+   ``: Saved``, ``Building configuration...``).
+
+:func:`clean_config` then removes what ``show run`` wraps around a
+configuration (``Building configuration...``, ``: Saved``,
+``Cryptochecksum:``, the final ``end``) hand-written annotations (``# note``, ``----DHCP----`` captions), and the session commands of CLI
+scripts (``enable``, ``conf t``, ``end``, ``write memory``, ``do …``), and
+expands the abbreviations that would defeat the dialects' first-word
+dispatch (``int g0/0``, ``ip addr``, ``no shut``).  ``exit`` is kept: it is
+what closes a block in an unindented script.  Everything else is kept
+verbatim, with its original 1-based line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..dialects.common import canonical_interface
+from ..model import Platform
+
+Numbered = list[tuple[int, str]]
+
+# An exec prompt: hostname (letters first; ASA failover adds /pri/act), optional
+# config mode, then # or >.  The command may follow with or without a space.
+_PROMPT_RE = re.compile(
+    r"^(?P<host>[A-Za-z][\w.\-/]{0,63}?)(?P<mode>\((?:config[\w\-]*|cfg[\w\-]*)\))?(?P<sign>[#>])\s*(?P<cmd>.*?)\s*$"
+)
+# Commands typed at a `>` prompt are few; demanding one avoids taking text such as "a->b" for a prompt.
+_USER_EXEC_RE = re.compile(r"^(?:$|en(?:able)?\b|sh(?:ow)?\s|ter(?:minal)?\s|ping\s|traceroute\s)", re.I)
+
+_SHOW_CONFIG_RE = re.compile(
+    r"^(?:sh(?:o|ow)?\s+(?:run(?:ning(?:-config)?)?|start(?:up(?:-config)?)?|conf(?:ig(?:uration)?)?)\b"
+    r"|more\s+system:running-config|wr(?:ite)?\s+t(?:erm(?:inal)?)?\s*$)",
+    re.I,
+)
+_CONF_T_RE = re.compile(r"^conf(?:ig(?:ure)?)?(?:\s+t(?:erminal)?)?\s*$", re.I)
+_SHOW_RE = re.compile(r"^sh(?:o|ow)?\s+\S", re.I)
+
+_SEPARATOR_RE = re.compile(r"^\s*([=\-*#_~+])\1{3,}\s*$")
+_HOSTNAME_RE = re.compile(r"^hostname\s+(\S+)", re.I)
+_VERSION_RE = re.compile(r"^(?:(?:ASA|PIX|FWSM) Version \d|version \d+\.\d+\s*$)", re.I)
+_PRE_RE = re.compile(r"^(?:Building configuration|Current configuration\s*:|: Saved\s*$)", re.I)
+
+_PREAMBLE_RE = re.compile(
+    r"^(?:Building configuration\.*\s*$|Current configuration\s*:\s*\d+\s*bytes|Using \d+ out of \d+ bytes"
+    r"|: Saved\s*$|: Serial Number:|: Hardware:|: Written by|Cryptochecksum:|: end\s*$|end\s*$)",
+    re.I,
+)
+_SESSION_RE = re.compile(
+    r"^(?:enable|disable|conf(?:ig(?:ure)?)?(?:\s+t(?:erminal)?)?|end|wr(?:ite)?(?:\s+mem(?:ory)?)?"
+    r"|copy\s+run(?:ning-config)?\s+start(?:up-config)?|do\s+.*|terminal\s+.*)\s*$",
+    re.I,
+)
+# A line that proves the text is a typed script rather than show output.
+_SCRIPT_MARK_RE = re.compile(
+    r"^(?:enable|conf(?:ig(?:ure)?)?\s+t(?:erminal)?|wr(?:ite)?(?:\s+mem(?:ory)?)?|copy\s+run\S*\s+start\S*|do\s+\S.*)\s*$",
+    re.I,
+)
+_INT_RE = re.compile(r"^(\s*)int(?:e(?:r(?:f(?:a(?:c(?:e)?)?)?)?)?)?\s+(\S+)(?:\s+(\d\S*))?(.*)$", re.I)
+_IP_ADDR_RE = re.compile(r"^(\s*)ip\s+addr(?:e(?:s(?:s)?)?)?\s", re.I)
+_NO_SHUT_RE = re.compile(r"^(\s*)no\s+shut(?:d(?:o(?:w(?:n)?)?)?)?\s*$", re.I)
+
+
+@dataclass(slots=True)
+class Part:
+    """A slice of a file: its command (when cut at a prompt) and numbered lines."""
+
+    lines: Numbered = field(default_factory=list)
+    command: str | None = None
+    host: str | None = None
+    role: str | None = None  # "config" | "script" | "show" | "other" (a typed command) | None (unknown)
+
+
+@dataclass(slots=True)
+class DeviceText:
+    """One device's configuration lines as cut from a part, with its name when one was seen."""
+
+    lines: Numbered
+    title: str | None = None
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # (first, last, title) left out
+
+
+def match_prompt(text: str) -> tuple[str, str, bool] | None:
+    """``(host, command, config_mode)`` when the line is a captured CLI prompt.
+
+    >>> match_prompt("HQ-ASA# show crypto isakmp sa")
+    ('HQ-ASA', 'show crypto isakmp sa', False)
+    >>> match_prompt("R1(config-if)#ip address 10.0.0.1 255.255.255.0")
+    ('R1', 'ip address 10.0.0.1 255.255.255.0', True)
+    """
+    if "#" not in text and ">" not in text:
+        return None
+    found = _PROMPT_RE.match(text)
+    if found is None:
+        return None
+    command = found.group("cmd")
+    if found.group("sign") == ">" and (found.group("mode") or not _USER_EXEC_RE.match(command)):
+        return None
+    host = found.group("host").split("/", 1)[0]  # ASA failover prompts: fw/pri/act
+    return host, command, found.group("mode") is not None
+
+
+def command_role(command: str) -> str:
+    """What a typed exec command produces: config text, a script, show output or something else."""
+    if _SHOW_CONFIG_RE.match(command):
+        return "config"
+    if _CONF_T_RE.match(command):
+        return "script"
+    if _SHOW_RE.match(command):
+        return "show"
+    return "other"
+
+
+def expand_show(command: str) -> str:
+    """``sh crypto isakmp sa`` → ``show crypto isakmp sa`` (the rest verbatim)."""
+    return re.sub(r"^sh(?:o|ow)?\b", "show", command.strip(), count=1, flags=re.I)
+
+
+def split_prompts(numbered: Numbered) -> list[Part]:
+    """Cut text at exec prompts; a file without prompts is one part with no command."""
+    parts: list[Part] = [Part()]
+    for number, text in numbered:
+        prompt = match_prompt(text) if text[:1].isalpha() else None
+        if prompt is None:
+            parts[-1].lines.append((number, text))
+            continue
+        host, command, config_mode = prompt
+        current = parts[-1]
+        if config_mode:
+            if current.role not in ("script", "config"):
+                current = Part(command="configure terminal", host=host, role="script")
+                parts.append(current)
+            if command:
+                current.lines.append((number, command))
+            continue
+        if not command:
+            parts.append(Part(host=host))
+            continue
+        role = command_role(command)
+        parts.append(Part(command=expand_show(command) if role == "show" else command, host=host, role=role))
+    return [part for part in parts if part.lines or part.command]
+
+
+def _is_separator(text: str) -> bool:
+    return bool(_SEPARATOR_RE.match(text))
+
+
+def _title_of(text: str) -> str:
+    return text.strip().strip("*=#-~_+ ").strip()
+
+
+def split_boxes(numbered: Numbered) -> list[tuple[str | None, Numbered]]:
+    """Cut at separator lines; a single line between two separators titles what follows."""
+    if not any(_is_separator(text) for _n, text in numbered):
+        return [(None, numbered)]
+    chunks: list[Numbered] = [[]]
+    for number, text in numbered:
+        if _is_separator(text):
+            chunks.append([])
+        else:
+            chunks[-1].append((number, text))
+    result: list[tuple[str | None, Numbered]] = []
+    pending_title: str | None = None
+    for index, chunk in enumerate(chunks):
+        filled = [(n, t) for n, t in chunk if t.strip()]
+        between_separators = 0 < index < len(chunks) - 1
+        if between_separators and len(filled) == 1 and len(filled[0][1]) <= 120:
+            pending_title = _title_of(filled[0][1]) or pending_title
+            continue
+        if not filled:
+            continue
+        result.append((pending_title, chunk))
+        pending_title = None
+    return result
+
+
+def _has_header(chunk: Numbered) -> bool:
+    return any(_HOSTNAME_RE.match(text) or _VERSION_RE.match(text) for _n, text in chunk)
+
+
+def split_devices(numbered: Numbered, is_config: Callable[[Numbered], bool]) -> list[DeviceText]:
+    """Cut a configuration part into one :class:`DeviceText` per device.
+
+    ``is_config`` tells whether a chunk holds configuration at all (chunks
+    that do not are reported in ``skipped`` of the next device).
+    """
+    devices: list[DeviceText] = []
+    skipped: list[tuple[int, int, str]] = []
+    boxes = split_boxes(numbered)
+    for title, chunk in boxes:
+        if len(boxes) > 1 and not is_config(chunk):
+            skipped.append((chunk[0][0], chunk[-1][0], title or ""))
+            continue
+        # A chunk with no title and no header of its own continues the previous device
+        # (a separator used as a visual break inside one configuration).
+        if devices and title is None and not _has_header(chunk):
+            devices[-1].lines.extend(chunk)
+            continue
+        for piece in split_headers(chunk):
+            devices.append(DeviceText(piece, title))
+            title = None
+    if devices:
+        devices[0].skipped.extend(skipped)
+    return devices
+
+
+def split_headers(numbered: Numbered) -> list[Numbered]:
+    """Cut concatenated configurations at a second hostname or version header."""
+    pieces: list[Numbered] = [[]]
+    seen_host = seen_version = False
+    for number, text in numbered:
+        is_pre = bool(_PRE_RE.match(text))
+        is_version = bool(_VERSION_RE.match(text))
+        is_host = bool(_HOSTNAME_RE.match(text))
+        cut = False
+        if (is_pre or is_version) and (seen_host or (seen_version and is_version)):
+            cut = True
+        elif is_host and seen_host:
+            cut = True
+        if cut:
+            current = pieces[-1]
+            # leave the comment/blank lines just above the header with the new device
+            back = len(current)
+            while back and (not current[back - 1][1].strip() or current[back - 1][1].lstrip().startswith("!")):
+                back -= 1
+            pieces.append(current[back:])
+            del current[back:]
+            seen_host = seen_version = False
+        pieces[-1].append((number, text))
+        seen_host = seen_host or is_host
+        seen_version = seen_version or is_version
+    return [piece for piece in pieces if any(text.strip() for _n, text in piece)]
+
+
+def hostname_of(numbered: Numbered) -> str | None:
+    """The first ``hostname`` command's value."""
+    for _number, text in numbered:
+        found = _HOSTNAME_RE.match(text)
+        if found:
+            return found.group(1)
+    return None
+
+
+def is_script(numbered: Numbered) -> bool:
+    """Whether the text holds session commands typed by a person (``conf t``, ``wr``...)."""
+    return any(_SCRIPT_MARK_RE.match(text) for _n, text in numbered)
+
+
+def clean_config(numbered: Numbered, platform: Platform, *, script: bool) -> Numbered:
+    """Drop show-run wrappers and session commands; expand the abbreviations the dialects need."""
+    cleaned: Numbered = []
+    in_banner: str | None = None  # delimiter of an open IOS banner: its body is never touched
+    for number, text in numbered:
+        if in_banner is not None:
+            cleaned.append((number, text))
+            if in_banner in text:
+                in_banner = None
+            continue
+        if not text[:1].isspace():
+            if _PREAMBLE_RE.match(text) or (script and _SESSION_RE.match(text)):
+                continue
+            if _is_separator(text) or _ANNOTATION_RE.match(text):
+                continue
+            delimiter = _open_banner(text)
+            if delimiter is not None and platform is not Platform.ASA:
+                in_banner = delimiter
+                cleaned.append((number, text))
+                continue
+        cleaned.append((number, normalise_line(text, platform)))
+    return cleaned
+
+
+# Notes written around commands in hand-kept files: "# comment", "----DHCP----" captions, "*Router A*" boxes.
+_ANNOTATION_RE = re.compile(r"^(?:#|[-=*~]{3,}.*[-=*~]{3,}\s*$|\*.*\*\s*$)")
+
+_BANNER_OPEN_RE = re.compile(r"^banner\s+\S+\s*(\^C|\S)(.*)$", re.I)
+
+
+def _open_banner(text: str) -> str | None:
+    """The delimiter of a multi-line IOS banner opened on this line (None if none or closed on it)."""
+    found = _BANNER_OPEN_RE.match(text)
+    if found is None:
+        return None
+    delimiter, rest = found.group(1), found.group(2)
+    if delimiter == "^" and rest.startswith("C"):
+        delimiter, rest = "^C", rest[1:]
+    return None if delimiter in rest else delimiter
+
+
+def normalise_line(text: str, platform: Platform) -> str:
+    """Expand ``int``/``ip addr``/``no shut`` at the start of a line; everything else verbatim.
+
+    >>> normalise_line("int g0/0", Platform.IOS)
+    'interface GigabitEthernet0/0'
+    >>> normalise_line(" ip addr 10.0.0.1 255.0.0.0", Platform.IOS)
+    ' ip address 10.0.0.1 255.0.0.0'
+    """
+    first = text.lstrip()[:3].lower()
+    if first == "int":
+        found = _INT_RE.match(text)
+        if found is None:
+            return text
+        indent, name, number, rest = found.groups()
+        word = text.lstrip().split(None, 1)[0].lower()
+        if word != "interface" or platform is not Platform.PIX6:
+            full = name + (number or "")
+            if number and not name.isalpha():
+                full = name  # "int g0/0 2" is not a split name; keep the second token as text
+                rest = f" {number}{rest}"
+            canonical = canonical_interface(full) if platform is not Platform.PIX6 else full
+            return f"{indent}interface {canonical}{rest}"
+        return text
+    if first == "ip ":
+        found = _IP_ADDR_RE.match(text)
+        if found is not None:
+            return f"{found.group(1)}ip address {text[found.end():].lstrip()}"
+        return text
+    if first == "no ":
+        found = _NO_SHUT_RE.match(text)
+        if found is not None:
+            return f"{found.group(1)}no shutdown"
+    return text
