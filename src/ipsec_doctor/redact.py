@@ -67,6 +67,9 @@ _INLINE_SKIP = re.compile(
     r"pre-shared-key\s+\*+\s*$)",
     re.IGNORECASE,
 )
+# Every pattern above needs one of these words; most lines have none, so this one search
+# keeps redaction off the parse's hot path.
+_MAY_HOLD_SECRET = re.compile(r"key|pass|secret|community|auth|psk", re.IGNORECASE)
 _KEEP_TOKENS = frozenset({REDACTED.lower(), "<removed>", "*", "****", "*****", "********"})
 
 
@@ -85,6 +88,8 @@ def redact_line(text: str) -> str:
     >>> redact_line(" ikev1 pre-shared-key cisco123")
     ' ikev1 pre-shared-key <redacted>'
     """
+    if not _MAY_HOLD_SECRET.search(text):
+        return text
     for pattern in _PATTERNS:
         if pattern.search(text):
             return pattern.sub(_sub, text, count=1)
