@@ -50,6 +50,7 @@ def parse_devices(loaded: Loaded) -> list[Device]:
 
     devices: list[Device] = []
     records = {r.file: r for r in loaded.inputs}
+    names_by_file: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
     for section in loaded.configs:
         device = parse_config(section)
@@ -62,8 +63,9 @@ def parse_devices(loaded: Loaded) -> list[Device]:
         devices.append(device)
         record = records.get(section.file)
         if record is not None:
-            record.device = device.name if record.device is None else f"{record.device},{device.name}"
-            record.platform = device.platform.value
+            names_by_file.setdefault(section.file, []).append(device.name)
+            record.device = ", ".join(names_by_file[section.file])  # the parsed hostnames win over prompt hints
+            record.platform = record.platform or device.platform.value
             record.problems.extend(device.problems)
     devices.sort(key=lambda d: d.name)
     return devices
