@@ -538,6 +538,7 @@ class ClientGroup:
     domain: str | None = None
     split_dns: tuple[str, ...] = ()
     max_logins: int | None = None
+    netmask: IPv4Address | None = None  # `netmask M`: the mask pushed with pool addresses
     source: Source = NO_SOURCE
     attr_sources: Mapping[str, Source] = field(default_factory=lambda: _EMPTY)  # type: ignore[arg-type]
 
@@ -622,6 +623,33 @@ class StaticRoute:
 
 
 @dataclass(frozen=True, slots=True)
+class InterfaceAcl:
+    """An ACL applied to an interface.
+
+    ASA/PIX ``access-group ACL in|out interface IF [control-plane]`` (``interface``
+    is the nameif); IOS ``ip access-group ACL in|out`` under the interface
+    (``interface`` is the canonical full name).
+    """
+
+    acl: str
+    interface: str
+    direction: Literal["in", "out"] = "in"
+    control_plane: bool = False  # ASA: filters traffic *to* the box, not through it
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class ManagementPermit:
+    """ASA/PIX management access lines: ``ssh|telnet|http NET MASK IF``, ``icmp permit|deny NET MASK [type] IF``."""
+
+    service: str  # ssh | telnet | http | icmp
+    network: IPNetwork
+    interface: str  # nameif
+    action: Literal["permit", "deny"] = "permit"
+    source: Source = NO_SOURCE
+
+
+@dataclass(frozen=True, slots=True)
 class AddressPool:
     """`ip local pool NAME first[-last] [mask M]` (ASA) or `ip local pool NAME first last` (IOS)."""
 
@@ -702,6 +730,8 @@ class Device:
     threat_detection: tuple[Source, ...] = ()
     logging_queue: int | None = None
     logging_queue_source: Source | None = None
+    interface_acls: tuple[InterfaceAcl, ...] = ()  # access-group / ip access-group
+    management_permits: tuple[ManagementPermit, ...] = ()  # ASA ssh/telnet/http/icmp lines
     problems: tuple[ParseProblem, ...] = ()
 
     # ----------------------------------------------------------------- lookups
