@@ -24,7 +24,7 @@ CheckFn = Callable[["Context"], Iterable[Finding]]
 _REGISTRY: dict[str, CheckFn] = {}
 
 # Module names under ipsec_doctor.checks, one per catalog ID (P1-PSK → p1_psk).
-CHECK_MODULES: tuple[str, ...] = ()
+CHECK_MODULES: tuple[str, ...] = ("cm_dynorder", "cm_namecase", "cm_onedyn", "cm_oneperif", "cm_unapplied", "fw_intra", "fw_mgmt", "fw_ports", "fw_preserve", "fw_sysopt", "in_unpaired", "mtu_mss", "nat_dmz", "nat_exempt", "nat_match", "nat_ports", "p1_enable", "p1_identity", "p1_keepalive", "p1_lifetime", "p1_maxlife", "p1_natt", "p1_policy", "p1_psk", "p2_aclref", "p2_keyacq", "p2_mirror", "p2_nohash", "p2_nopeer", "p2_overlap", "p2_pfs", "p2_transform", "plat_lowmem", "ra_dns", "ra_idle", "ra_poolnetbc", "ra_poolsize", "ra_simul", "ra_splitacl", "ra_splitdns", "ra_splitpol", "ra_xauthradius", "rt_pooloverlap", "rt_remote", "rt_rri", "tg_ezvpn", "tg_iosxauth", "tg_name", "tg_proto")
 
 
 def check(catalog_id: str) -> Callable[[CheckFn], CheckFn]:

@@ -12,13 +12,12 @@ than silently widened.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from ipaddress import IPv4Network
 from typing import Any
 
-from ..model import ANY4, SERVICE_IP, AccessList, AclEntry, IPNetwork, ObjectGroup, PortRanges, Service
+from ..model import ANY4, NO_SOURCE, SERVICE_IP, AccessList, AclEntry, IPNetwork, ObjectGroup, PortRanges, Service, Source
 from .common import PORT_OPERATORS, normalise_protocol, port_number, port_ranges, range_to_networks
-from .ios_context import IosContext, network_from_mask, parse_ip
+from .ios_context import IosContext, host_network, network_from_mask, parse_ip
 from .tree import Node
 
 _STANDARD_RANGES = ((1, 99), (1300, 1999))
@@ -221,30 +220,40 @@ def _group_service(words: list[str]) -> Service | None:
     return Service(protocol, src_ports, dst_ports)
 
 
+_ANY: tuple[IPNetwork, ...] = (ANY4,)
+_SERVICES_IP: tuple[Service, ...] = (SERVICE_IP,)
+
+
 def _address(tokens: list[str], i: int, groups: _Groups) -> tuple[tuple[IPNetwork, ...] | None, int, str | None]:
     """Read one ACL address spec at ``tokens[i]``: (networks, next index, error)."""
     if i >= len(tokens):
         return None, i, "address missing"
-    token = tokens[i].lower()
+    raw = tokens[i]
+    # a dotted quad starts with a digit; only keywords need lower-casing
+    if raw[:1].isdigit():
+        host = host_network(raw)
+        if host is not None:
+            if i + 1 < len(tokens) and parse_ip(tokens[i + 1]) is not None:
+                net = network_from_mask(raw, tokens[i + 1], True)
+                if net is None:
+                    return None, i + 2, f"non-contiguous wildcard {tokens[i + 1]} cannot be modelled"
+                return (net,), i + 2, None
+            return (host,), i + 1, None
+        return None, i + 1, f"unrecognised address {raw!r}"
+    token = raw.lower()
     if token == "any":
-        return (ANY4,), i + 1, None
+        return _ANY, i + 1, None
     if token == "host" and i + 1 < len(tokens):
-        if parse_ip(tokens[i + 1]) is None:
+        host = host_network(tokens[i + 1])
+        if host is None:
             return None, i + 2, f"host {tokens[i + 1]} is not an IPv4 address"
-        return (IPv4Network(f"{tokens[i + 1]}/32"),), i + 2, None
+        return (host,), i + 2, None
     if token in ("object-group", "addrgroup") and i + 1 < len(tokens):
         group = groups.get(tokens[i + 1])
         if group is None:
             return None, i + 2, f"object-group {tokens[i + 1]} is not defined"
         return group.networks, i + 2, None
-    if parse_ip(tokens[i]) is not None:
-        if i + 1 < len(tokens) and parse_ip(tokens[i + 1]) is not None:
-            net = network_from_mask(tokens[i], tokens[i + 1], True)
-            if net is None:
-                return None, i + 2, f"non-contiguous wildcard {tokens[i + 1]} cannot be modelled"
-            return (net,), i + 2, None
-        return (IPv4Network(f"{tokens[i]}/32"),), i + 1, None
-    return None, i + 1, f"unrecognised address {tokens[i]!r}"
+    return None, i + 1, f"unrecognised address {raw!r}"
 
 
 def _ports(tokens: list[str], i: int) -> tuple[PortRanges | None, int, str | None]:
@@ -269,8 +278,10 @@ def _ports(tokens: list[str], i: int) -> tuple[PortRanges | None, int, str | Non
     return ranges, i + 1 + len(args), None
 
 
-def parse_ace(tokens: list[str], kind: str, groups: _Groups) -> tuple[AclEntry | None, str | None]:
-    """One ACE (without its source) or the reason it cannot be used."""
+def parse_ace(
+    tokens: list[str], kind: str, groups: _Groups, source: Source = NO_SOURCE
+) -> tuple[AclEntry | None, str | None]:
+    """One ACE (carrying ``source``) or the reason it cannot be used."""
     sequence = None
     if tokens and tokens[0].isdigit():
         sequence = int(tokens[0])
@@ -284,7 +295,7 @@ def parse_ace(tokens: list[str], kind: str, groups: _Groups) -> tuple[AclEntry |
             return None, error
         if i < len(tokens) and tokens[i].lower() not in ("log", "log-input"):
             return None, f"unrecognised standard access-list option {tokens[i]!r}"
-        return AclEntry(action, (SERVICE_IP,), nets, (ANY4,), sequence=sequence), None  # type: ignore[arg-type]
+        return AclEntry(action, _SERVICES_IP, nets, _ANY, sequence=sequence, source=source), None  # type: ignore[arg-type]
     if len(tokens) < 4:
         return None, "extended access-list entry is incomplete"
     services: tuple[Service, ...]
@@ -299,7 +310,7 @@ def parse_ace(tokens: list[str], kind: str, groups: _Groups) -> tuple[AclEntry |
         i = 3
     else:
         protocol = normalise_protocol(proto_token)
-        services = (SERVICE_IP,) if protocol == "ip" else (Service(protocol),)
+        services = _SERVICES_IP if protocol == "ip" else (Service(protocol),)
     sources, i, error = _address(tokens, i, groups)
     if error or sources is None:
         return None, error
@@ -323,7 +334,7 @@ def parse_ace(tokens: list[str], kind: str, groups: _Groups) -> tuple[AclEntry |
             i += 1  # message type names / numbers
             continue
         return None, f"unrecognised access-list option {tokens[i]!r}"
-    return AclEntry(action, services, sources, destinations, sequence=sequence), None  # type: ignore[arg-type]
+    return AclEntry(action, services, sources, destinations, sequence=sequence, source=source), None  # type: ignore[arg-type]
 
 
 def finish_acls(ctx: IosContext) -> tuple[dict[str, AccessList], dict[str, ObjectGroup]]:
@@ -335,11 +346,11 @@ def finish_acls(ctx: IosContext) -> tuple[dict[str, AccessList], dict[str, Objec
     for name, raw in ctx.acls.items():
         entries: list[AclEntry] = []
         for node, tokens in raw["lines"]:
-            entry, error = parse_ace(tokens, raw["kind"], groups)
+            entry, error = parse_ace(tokens, raw["kind"], groups, ctx.src(node))
             if entry is None:
                 ctx.problem(node, f"access-list {name}: {error or 'unrecognised entry'}, entry skipped")
                 continue
-            entries.append(replace(entry, source=ctx.src(node)))
+            entries.append(entry)
         if any(e.sequence is not None for e in entries) and all(e.sequence is not None for e in entries):
             entries.sort(key=lambda e: e.sequence or 0)
         acls[name] = AccessList(name, raw["kind"], tuple(entries), raw["source"])

@@ -31,6 +31,7 @@ from ..model import (
     frozen_map,
 )
 from ..redact import redact_line
+from .asa_access import handle_access_group, handle_management_line
 from .asa_acl import handle_access_list
 from .asa_context import Builder
 from .asa_crypto import finish_ike, handle_crypto, handle_no_crypto, handle_pix_isakmp
@@ -92,35 +93,50 @@ def parse_asa(section: ConfigSection) -> Device:
     if platform is Platform.PIX6:
         # PIX 6 has no sub-command blocks; the tree's block heuristics would only mis-nest lines
         roots = [Node(n.text, n.line) for r in roots for n in r.walk()]
+    # split each command once; both passes dispatch on the lower-cased first word
+    commands = []
     for node in roots:
-        _first_pass(b, node)
-    for node in roots:
-        _second_pass(b, node)
+        words = node.text.split()
+        commands.append((node, words, words[0].lower()))
+    first = _FIRST_PASS.get
+    for node, words, head in commands:
+        handler = first(head)
+        if handler is not None:
+            handler(b, node, words)
+    second = _DISPATCH.get
+    for node, words, head in commands:
+        handler = second(head)
+        if handler is not None:
+            handler(b, node, words)
     return _freeze(b, section, platform, version, vtuple)
 
 
 # --------------------------------------------------------------------------- first pass
 
 
-def _first_pass(b: Builder, node: Node) -> None:
-    words = node.words
-    head = words[0].lower()
-    if head == "hostname" and len(words) > 1:
+def _hostname(b: Builder, node: Node, words: list[str]) -> None:
+    if len(words) > 1:
         b.hostname, b.hostname_source = words[1], b.src(node)
-    elif head == "domain-name" and len(words) > 1:
+
+
+def _domain_name(b: Builder, node: Node, words: list[str]) -> None:
+    if len(words) > 1:
         b.domain = words[1]
-    elif head == "name":
-        handle_name(b, node, words)
-    elif head == "interface" and len(words) > 1:
+
+
+def _first_interface(b: Builder, node: Node, words: list[str]) -> None:
+    if len(words) > 1:
         _interface(b, node, words)
-    elif head == "nameif" and len(words) >= 3:
+
+
+def _first_nameif(b: Builder, node: Node, words: list[str]) -> None:
+    if len(words) >= 3:
         _pix_nameif(b, node, words)
-    elif head == "ip" and len(words) >= 4 and words[1].lower() == "address":
+
+
+def _first_ip(b: Builder, node: Node, words: list[str]) -> None:
+    if len(words) >= 4 and words[1].lower() == "address":
         _pix_ip_address(b, node, words)
-    elif head == "object":
-        handle_object(b, node, words)
-    elif head == "object-group":
-        handle_object_group(b, node, words)
 
 
 def _interface(b: Builder, node: Node, words: list[str]) -> None:
@@ -226,25 +242,24 @@ def _pix_ip_address(b: Builder, node: Node, words: list[str]) -> None:
 # --------------------------------------------------------------------------- second pass
 
 
-def _second_pass(b: Builder, node: Node) -> None:
-    words = node.words
-    head = words[0].lower()
-    if head == "object" and len(words) > 2 and words[1].lower() == "network":
+def _second_object(b: Builder, node: Node, words: list[str]) -> None:
+    if len(words) > 2 and words[1].lower() == "network":
         for child in node.children:
             if _TWICE_NAT_RE.match(child.text):
                 handle_nat(b, child, child.words)  # a twice NAT line the tree nested under the object
-            elif child.words[0].lower() == "nat":
+            elif child.text.split(None, 1)[0].lower() == "nat":
                 handle_object_nat(b, words[2], child)
-        return
-    if head in ("interface", "object-group") and node.children:
-        for child in node.children:  # top-level lines nested by the tree's unindented-script rules
-            if _TWICE_NAT_RE.match(child.text):
-                handle_nat(b, child, child.words)
-            elif child.words[0].lower() == "mtu" and len(child.words) == 3:
-                _mtu(b, child, child.words)
-    handler = _DISPATCH.get(head)
-    if handler is not None:
-        handler(b, node, words)
+
+
+def _nested_top_level(b: Builder, node: Node, words: list[str]) -> None:
+    """``interface``/``object-group``: top-level lines nested by the tree's unindented-script rules."""
+    for child in node.children:
+        if _TWICE_NAT_RE.match(child.text):
+            handle_nat(b, child, child.words)
+        else:
+            cw = child.words
+            if cw[0].lower() == "mtu" and len(cw) == 3:
+                _mtu(b, child, cw)
 
 
 def _no(b: Builder, node: Node, words: list[str]) -> None:
@@ -266,7 +281,9 @@ _SYSOPT_ALIASES = {"sysopt connection permit-ipsec": "sysopt connection permit-v
 def _sysopt(b: Builder, node: Node, words: list[str], *, enabled: bool = True) -> None:
     low = [w.lower() for w in words]
     value = None
-    if len(low) > 3 and low[2] == "tcpmss" and low[-1].isdigit():
+    if len(low) > 4 and low[2:4] == ["tcpmss", "minimum"] and low[-1].isdigit():
+        name, value = "sysopt connection tcpmss minimum", low[-1]  # not the maximum MSS: keep apart
+    elif len(low) > 3 and low[2] == "tcpmss" and low[-1].isdigit():
         name, value = "sysopt connection tcpmss", low[-1]
     else:
         name = " ".join(low[:3])
@@ -334,6 +351,11 @@ def _ip(b: Builder, node: Node, words: list[str]) -> None:
 
 _DISPATCH: dict[str, Handler] = {
     "access-list": handle_access_list,
+    "access-group": handle_access_group,
+    "ssh": handle_management_line,
+    "telnet": handle_management_line,
+    "http": handle_management_line,
+    "icmp": handle_management_line,
     "crypto": handle_crypto,
     "isakmp": handle_pix_isakmp,
     "no": _no,
@@ -354,6 +376,20 @@ _DISPATCH: dict[str, Handler] = {
     "logging": _logging,
     "vpn-sessiondb": _vpn_sessiondb,
     "mtu": _mtu,
+    "object": _second_object,
+    "interface": _nested_top_level,
+    "object-group": _nested_top_level,
+}
+
+_FIRST_PASS: dict[str, Handler] = {
+    "hostname": _hostname,
+    "domain-name": _domain_name,
+    "name": handle_name,
+    "interface": _first_interface,
+    "nameif": _first_nameif,
+    "ip": _first_ip,
+    "object": handle_object,
+    "object-group": handle_object_group,
 }
 
 
@@ -454,5 +490,7 @@ def _freeze(b: Builder, section: ConfigSection, platform: Platform, version: str
         threat_detection=tuple(b.threat_detection),
         logging_queue=b.logging_queue,
         logging_queue_source=b.logging_queue_source,
+        interface_acls=tuple(b.interface_acls),
+        management_permits=tuple(b.management_permits),
         problems=tuple(b.problems),
     )

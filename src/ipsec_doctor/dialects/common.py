@@ -6,6 +6,7 @@ lists (``eq www``, ``esp``, ``isakmp``...); the numbers are IANA's.
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Address, IPv4Network, ip_address, summarize_address_range
 
 from ..model import IPNetwork, PortRanges
@@ -81,25 +82,39 @@ def port_ranges(op: str, args: list[str]) -> PortRanges | None:
 PORT_OPERATORS = frozenset({"eq", "neq", "lt", "gt", "range"})
 
 
+# One octet as ipaddress accepts it: 0-255, ASCII digits, no leading zero.
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_DOTTED_QUAD = re.compile(r"\.".join([_OCTET] * 4))
+
+
+def ipv4_int(token: str) -> int | None:
+    """Dotted-quad text → its 32-bit value, None when ``ipaddress`` would reject it.
+
+    Same rules as :class:`ipaddress.IPv4Address` (four decimal octets of at most
+    three ASCII digits, no leading zeros, each ≤ 255), without building an object
+    or raising: the parsers call this for every address and mask token.
+    """
+    match = _DOTTED_QUAD.fullmatch(token)
+    if match is None:
+        return None
+    a, b, c, d = match.groups()
+    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+
+
+# Prefix length of every contiguous netmask value (33 entries).
+_PREFIX_OF_MASK: dict[int, int] = {(0xFFFFFFFF << (32 - p)) & 0xFFFFFFFF: p for p in range(33)}
+
+
 def mask_to_prefix(mask: str) -> int | None:
     """Dotted netmask → prefix length, None when the mask is not contiguous."""
-    try:
-        value = int(IPv4Address(mask))
-    except ValueError:
-        return None
-    prefix = bin(value).count("1")
-    if value != ((0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF):
-        return None
-    return prefix
+    value = ipv4_int(mask)
+    return None if value is None else _PREFIX_OF_MASK.get(value)
 
 
 def wildcard_to_prefix(wildcard: str) -> int | None:
     """IOS wildcard (inverse) mask → prefix length, None when not contiguous."""
-    try:
-        value = int(IPv4Address(wildcard))
-    except ValueError:
-        return None
-    return mask_to_prefix(str(IPv4Address(value ^ 0xFFFFFFFF)))
+    value = ipv4_int(wildcard)
+    return None if value is None else _PREFIX_OF_MASK.get(value ^ 0xFFFFFFFF)
 
 
 def network_from_mask(address: str, mask: str, *, wildcard: bool = False) -> IPv4Network | None:
@@ -107,10 +122,11 @@ def network_from_mask(address: str, mask: str, *, wildcard: bool = False) -> IPv
     prefix = wildcard_to_prefix(mask) if wildcard else mask_to_prefix(mask)
     if prefix is None:
         return None
-    try:
-        return IPv4Network(f"{address}/{prefix}", strict=False)
-    except ValueError:
+    value = ipv4_int(address)
+    if value is None:
         return None
+    # built from integers: no second round of string parsing inside ipaddress
+    return IPv4Network((value, prefix), strict=False)
 
 
 def range_to_networks(first: str, last: str) -> tuple[IPNetwork, ...]:
@@ -125,11 +141,9 @@ def range_to_networks(first: str, last: str) -> tuple[IPNetwork, ...]:
 
 
 def parse_ip(token: str) -> IPv4Address | None:
-    try:
-        addr = ip_address(token)
-    except ValueError:
-        return None
-    return addr if isinstance(addr, IPv4Address) else None
+    """An IPv4 address token → IPv4Address, None for anything else (IPv6 included)."""
+    value = ipv4_int(token)
+    return None if value is None else IPv4Address(value)
 
 
 _INTERFACE_PREFIXES: tuple[tuple[str, str], ...] = (

@@ -233,6 +233,8 @@ def _sa_global(ctx: IosContext, node: Node, rest: list[str]) -> None:
             return
     elif rest[:1] == ["idle-time"] and len(rest) > 1:
         ctx.device["ipsec_idle_time"] = int_or_none(rest[1])
+        # kept as a setting too, so a finding can cite the line
+        ctx.settings["ipsec-idle-time"] = Setting("ipsec-idle-time", True, rest[1], source=ctx.src(node))
         return
     elif rest[:2] == ["replay", "window-size"] and len(rest) > 2:
         ctx.device["replay_window"] = int_or_none(rest[2])

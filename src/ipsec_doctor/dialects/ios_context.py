@@ -16,6 +16,7 @@ from ..model import IPNetwork, ParseProblem, Source
 from ..redact import redact_line
 from functools import lru_cache
 
+from .common import ipv4_int as _ipv4_int
 from .common import mask_to_prefix as _mask_to_prefix
 from .common import network_from_mask as _network_from_mask
 from .common import parse_ip as _parse_ip
@@ -29,7 +30,13 @@ _SECRET_HINTS = ("key", "pass", "secret", "community", "auth", "psk", "snmp")
 def redacted(text: str) -> str:
     """:func:`redact_line` with a fast path for lines that cannot hold a secret."""
     low = text.lower()
-    return redact_line(text) if any(hint in low for hint in _SECRET_HINTS) else text
+    # spelled out rather than any(...) over _SECRET_HINTS: this runs for every Source
+    if (
+        "key" in low or "pass" in low or "secret" in low or "community" in low
+        or "auth" in low or "psk" in low or "snmp" in low
+    ):
+        return redact_line(text)
+    return text
 
 
 @dataclass(slots=True)
@@ -91,6 +98,13 @@ mask_to_prefix = lru_cache(maxsize=1024)(_mask_to_prefix)
 def network_from_mask(address: str, mask: str, wildcard: bool = False) -> IPv4Network | None:
     """Memoised :func:`common.network_from_mask` (``wildcard`` positional here)."""
     return _network_from_mask(address, mask, wildcard=wildcard)
+
+
+@lru_cache(maxsize=16384)
+def host_network(address: str) -> IPv4Network | None:
+    """``A`` → ``A/32`` (None when ``A`` is not an IPv4 address); memoised like the above."""
+    value = _ipv4_int(address)
+    return None if value is None else IPv4Network((value, 32))
 
 
 def int_or_none(token: str | None) -> int | None:

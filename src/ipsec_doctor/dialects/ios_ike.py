@@ -247,6 +247,8 @@ def parse_client_group(ctx: IosContext, node: Node) -> None:
             raw["split_dns"].append(cw[1])
         elif head == "max-logins" and len(cw) > 1:
             raw["max_logins"] = int_or_none(cw[1])
+        elif head == "netmask" and len(cw) > 1 and (mask := parse_ip(cw[1])) is not None and mask.version == 4:
+            raw["netmask"] = mask
         elif head in ("wins", "include-local-lan", "save-password", "max-users", "netmask", "firewall",
                       "backup-gateway", "pfs", "banner", "dhcp", "crypto", "access-restrict", "group-lock",
                       "configuration", "browser-proxy", "split-control", "auto-update", "description"):
@@ -490,6 +492,7 @@ def finish_ike(ctx: IosContext) -> dict[str, Any]:
             domain=raw.get("domain"),
             split_dns=tuple(raw["split_dns"]),
             max_logins=raw.get("max_logins"),
+            netmask=raw.get("netmask"),
             source=raw["source"],
             attr_sources=frozen_map(raw["sources"]),
         )

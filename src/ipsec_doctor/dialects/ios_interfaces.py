@@ -10,6 +10,7 @@ from ..model import (
     AddressPool,
     CryptoMapBinding,
     Interface,
+    InterfaceAcl,
     NatRule,
     RouteMap,
     RouteMapEntry,
@@ -85,6 +86,13 @@ def _interface_line(ctx: IosContext, node: Node, itf: dict[str, Any]) -> None:
             ctx.unrecognised(node, "interface crypto")
     elif low[:2] == ["ip", "nat"] and len(low) > 2 and low[2] in ("inside", "outside"):
         itf["nat_role"] = None if negated else low[2]
+    elif low[:2] == ["ip", "access-group"] and len(words) > 3 and low[3] in ("in", "out"):
+        # FW-PORTS: an inbound ACL on the crypto interface also filters IKE/ESP to the router.
+        groups = itf.setdefault("access_groups", {})
+        if negated:
+            groups.pop(low[3], None)
+        else:
+            groups[low[3]] = (words[2], ctx.src(node))
     elif low[:3] == ["ip", "tcp", "adjust-mss"] and len(low) > 3:
         itf["tcp_adjust_mss"] = None if negated else int_or_none(low[3])
     elif low[:2] == ["ip", "mtu"] and len(low) > 2:
@@ -176,7 +184,10 @@ def _tunnel_line(
 def finish_interfaces(ctx: IosContext) -> dict[str, Any]:
     interfaces: list[Interface] = []
     bindings: list[CryptoMapBinding] = []
+    interface_acls: list[InterfaceAcl] = []
     for name, raw in ctx.interfaces.items():
+        for direction, (acl_name, acl_source) in raw.get("access_groups", {}).items():
+            interface_acls.append(InterfaceAcl(acl_name, name, direction, source=acl_source))
         tunnel = None
         traw = raw["tunnel"]
         if traw or name.startswith("Tunnel"):
@@ -209,7 +220,7 @@ def finish_interfaces(ctx: IosContext) -> dict[str, Any]:
         )
         if raw.get("crypto_map"):
             bindings.append(CryptoMapBinding(raw["crypto_map"], name, raw.get("binding_source", raw["source"])))
-    return {"interfaces": tuple(interfaces), "bindings": tuple(bindings)}
+    return {"interfaces": tuple(interfaces), "bindings": tuple(bindings), "interface_acls": tuple(interface_acls)}
 
 
 # --------------------------------------------------------------------------- routes
