@@ -13,7 +13,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network, IPv6Network
 
 from ..fixes import PSK, crypto_map_transform_keyword, ike_policy_lines, is_asa_84, psk_commands, transform_set_command
-from ..model import AclEntry, CryptoMapEntry, Device, IkePolicy, Platform, PreSharedKey, Service, TransformSet
+from ..model import AclEntry, Device, IkePolicy, Platform, PreSharedKey, Service, TransformSet
 from ..pairing import TunnelEnd
 from ._fix_maps import entry_lines
 

@@ -5,7 +5,8 @@ What it does
     tunnel interface (VTI, or GRE with ``tunnel protection``), whose TCP
     sessions are not clamped — no ``ip tcp adjust-mss`` on it (for crypto
     map routers a clamp on any other LAN interface counts too) or a value
-    larger than fits the tunnel → warning.  ASA/PIX:
+    larger than fits the tunnel (and larger than Cisco's usual 1360) →
+    warning.  Shut-down interfaces are skipped.  ASA/PIX:
     ``sysopt connection tcpmss`` raised above its default 1380 or set to 0
     (no clamping) on a device with VPN configuration → warning.
 
@@ -100,14 +101,19 @@ def _ios(device: Device) -> Iterable[Finding]:
             targets.append((itf, f"{kind} tunnel (ipsec profile {t.protection_profile or '?'})"))
     lan_clamps = [i for i in device.interfaces if i.tunnel is None and i.tcp_adjust_mss is not None]
     for itf, why in targets:
+        if itf.shutdown:
+            continue
         best, arithmetic = _max_mss(device, itf)
+        # Cisco's usual tunnel value (1360, with `ip mtu 1400` on GRE tunnels) is accepted even where the
+        # worst-case arithmetic is a few bytes lower: IOS lowers a protected tunnel's IP MTU itself.
+        limit = max(best, CAP)
         value = itf.tcp_adjust_mss
         if value is None and itf.tunnel is None:
             # a clamp on another (LAN) interface also rewrites the SYNs that will cross the crypto map
             others = [i.tcp_adjust_mss for i in lan_clamps if i.tcp_adjust_mss is not None]
             if others:
                 value = min(others)
-        if value is not None and value <= best:
+        if value is not None and value <= limit:
             continue
         rec = _recommended(best)
         state = "has no `ip tcp adjust-mss`" if value is None else f"clamps MSS to {value}, more than fits"

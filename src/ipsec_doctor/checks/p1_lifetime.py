@@ -41,7 +41,7 @@ from ..model import Device, IkePolicy
 from . import Context, check
 from ._fix_tunnels import ike_value, set_policy_lines
 from ._policies import matching_except_lifetime
-from ._tunnels import Pair, depends_text, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P1-LIFETIME"
 COLLISION = "%ASA-5-713092"
@@ -86,7 +86,7 @@ def _fixes(long_dev: Device, long_pol: IkePolicy, short_dev: Device, short_pol: 
     ]
 
 
-def _refused(pair: Pair, s) -> Finding:  # type: ignore[no-untyped-def]
+def _refused(pair: Pair, s: Split) -> Finding:
     d, failure = s.failing[0]
     init, resp = pair.device(d.initiator), pair.device(d.responder)
     candidates = matching_except_lifetime(init.ikev1_policies, resp.ikev1_policies)

@@ -33,11 +33,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Disruption, Finding, Fix
-from ..model import Device, IkePolicy
+from ..model import Device, IkePolicy, Source
 from . import Context, check
 from ._fix_tunnels import new_policy_lines
 from ._policies import closest_pair, describe, differing, strength
-from ._tunnels import Pair, depends_text, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P1-POLICY"
 
@@ -58,13 +58,13 @@ def _offers(device: Device) -> str:
                                                                            key=lambda p: p.priority))
 
 
-def _finding(pair: Pair, s) -> Finding:  # type: ignore[no-untyped-def]
+def _finding(pair: Pair, s: Split) -> Finding:
     failure = s.failing[0][1]
     a, b = pair.a, pair.b
     detail = f"{failure.message[:1].upper()}{failure.message[1:]}. {_offers(a)}. {_offers(b)}."
     if not s.every:
         detail += " " + depends_text(s)
-    sources = []
+    sources: list[Source | None] = []
     fixes: list[Fix] = []
     closest = closest_pair(a.ikev1_policies, b.ikev1_policies)
     if closest is not None:

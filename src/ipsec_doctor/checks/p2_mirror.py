@@ -41,7 +41,7 @@ from ..model import AccessList, Device
 from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import acl_edit_lines, mirrored_aces, own_aces
-from ._tunnels import Pair, caution_for, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, caution_for, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P2-MIRROR"
 CAUTION = (
@@ -93,7 +93,7 @@ def _lines(flowset: flows.FlowSet) -> str:
     return ", ".join(described) if described else "nothing"
 
 
-def _finding(pair: Pair, s, acl_a: AccessList, acl_b: AccessList) -> Finding:  # type: ignore[no-untyped-def]
+def _finding(pair: Pair, s: Split, acl_a: AccessList, acl_b: AccessList) -> Finding:
     a, b = pair.a, pair.b
     mm = flows.mirror_mismatch(acl_a, acl_b)
     only_a = mm.only_local
@@ -123,7 +123,7 @@ def _finding(pair: Pair, s, acl_a: AccessList, acl_b: AccessList) -> Finding:  #
                           caution=caution_for(CATALOG_ID) or CAUTION)
 
 
-def _fixes(pair: Pair, s, acl_a: AccessList, acl_b: AccessList) -> list[Fix]:  # type: ignore[no-untyped-def]
+def _fixes(pair: Pair, s: Split, acl_a: AccessList, acl_b: AccessList) -> list[Fix]:
     options = [(pair.a, acl_a, pair.b, acl_b), (pair.b, acl_b, pair.a, acl_a)]
     if not s.every:
         # The wider side (the one that fails as initiator) narrows to the mirror of the other first.

@@ -32,7 +32,7 @@ from ..pairing import TunnelEnd
 from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import entry_set_lines, entry_unset_lines, pfs_words
-from ._tunnels import Pair, depends_text, entry_label, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_label, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P2-PFS"
 
@@ -64,7 +64,7 @@ def pfs_lines(device: Device, end: TunnelEnd, group: int | None) -> list[str]:
     return entry_set_lines(device, end, [pfs_words(group)])
 
 
-def _finding(pair: Pair, s) -> Finding:  # type: ignore[no-untyped-def]
+def _finding(pair: Pair, s: Split) -> Finding:
     ga = phase2_offer(pair.a, pair.end_a).pfs_group
     gb = phase2_offer(pair.b, pair.end_b).pfs_group
     a, b = pair.a, pair.b

@@ -35,7 +35,7 @@ from ..pairing import TunnelEnd
 from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import transform_set_lines, transform_words, unused_name, use_transform_sets
-from ._tunnels import Pair, depends_text, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P2-TRANSFORM"
 
@@ -92,7 +92,7 @@ def _mode_fix(device: Device, ts: TransformSet) -> list[str]:
     return [f"no {keyword} {ts.name} mode transport"]
 
 
-def _finding(pair: Pair, s) -> Finding:  # type: ignore[no-untyped-def]
+def _finding(pair: Pair, s: Split) -> Finding:
     failure = s.failing[0][1]
     oa, ob = phase2_offer(pair.a, pair.end_a), phase2_offer(pair.b, pair.end_b)
     detail = failure.message[:1].upper() + failure.message[1:] + "."

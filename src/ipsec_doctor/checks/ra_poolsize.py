@@ -75,7 +75,7 @@ def _asa(device: Device) -> Iterable[Finding]:
         for name in gp_names:
             if name not in device.pools:
                 yield _missing(device, f"group-policy {gp_pools.policy}", name, gp_pools.source or tg.source)
-        if gp_names and tg.address_pools:
+        if gp_names and tg.address_pools and set(gp_names) != set(tg.address_pools):
             yield _override(device, tg, gp_pools.policy or policy, gp_names, gp_pools.source)
         for name in gp_names or list(tg.address_pools):
             users.setdefault(name, []).append(tg)

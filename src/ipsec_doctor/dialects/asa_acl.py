@@ -9,53 +9,57 @@ everywhere.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..model import ANY4, AclEntry, IPNetwork, PortRanges, Service
 from .asa_context import AclBuild, Builder
 from .asa_objects import read_address, resolve_group
-from .common import PORT_OPERATORS, normalise_protocol, port_ranges
+from .common import PORT_OPERATORS, PROTOCOL_NAMES, port_ranges
 from .tree import Node
 
 _KINDS = frozenset({"extended", "standard", "webtype", "ethertype"})
+_HOUSEKEEPING = frozenset({"compiled", "rename", "alert-interval", "deny-flow-max"})
 _PORTED = frozenset({"tcp", "udp", "tcp-udp", "sctp"})
 
 
 def handle_access_list(b: Builder, node: Node, words: list[str]) -> None:
     """``access-list NAME [line N] [extended|standard|webtype|ethertype|remark] ...``."""
-    if len(words) < 3:
+    n = len(words)
+    if n < 3:
         b.unrecognised(node, "access-list")
         return
     name = words[1]
     i = 2
-    if words[i].lower() == "line" and i + 1 < len(words):
-        i += 2
-    if i >= len(words):
-        b.unrecognised(node, "access-list")
-        return
+    if n > 3 and words[2].lower() == "line":
+        i = 4
+        if n <= 4:
+            b.unrecognised(node, "access-list")
+            return
     kw = words[i].lower()
     if kw == "remark":
         _acl(b, name, "extended", node)
         return
-    if kw in ("compiled", "rename", "alert-interval", "deny-flow-max"):
+    if kw in _HOUSEKEEPING:
         return  # PIX/ASA housekeeping forms with no entries
     kind = "extended"
     if kw in _KINDS:
         kind = kw
         i += 1
     acl = _acl(b, name, kind, node)
-    if kind in ("webtype", "ethertype"):
+    if kind == "webtype" or kind == "ethertype":
         return  # recorded with its kind; entries are not IP flows
-    if i >= len(words) or words[i].lower() not in ("permit", "deny"):
+    action = words[i].lower() if i < n else ""
+    if action != "permit" and action != "deny":
         b.unrecognised(node, "access-list")
         return
-    action = words[i].lower()
-    i += 1
-    entry = (_standard if kind == "standard" else _extended)(b, node, words, i, action)
+    entry = (_standard if kind == "standard" else _extended)(b, node, words, i + 1, action)
     if entry is None:
         b.unrecognised(node, "access-list")
         return
-    missing = [n for n in entry.unresolved if n not in b.masked_names]
-    if missing:
-        b.problem(node, f"access-list {name}: unresolved name(s) {', '.join(missing)}")
+    if entry.unresolved:
+        missing = [n for n in entry.unresolved if n not in b.masked_names]
+        if missing:
+            b.problem(node, f"access-list {name}: unresolved name(s) {', '.join(missing)}")
     acl.entries.append(entry)
 
 
@@ -79,35 +83,37 @@ def _standard(b: Builder, node: Node, words: list[str], i: int, action: str) -> 
 
 
 def _extended(b: Builder, node: Node, words: list[str], i: int, action: str) -> AclEntry | None:
-    if i >= len(words):
+    n = len(words)
+    if i >= n:
         return None
     unresolved: list[str] = []
-    fixed: list[Service] | None = None  # services fully given by a service object/group
-    protos: list[str] = []
+    fixed: tuple[Service, ...] | None = None  # services fully given by a service object/group
     tok = words[i].lower()
-    if tok in ("object-group", "object") and i + 1 < len(words):
+    if (tok == "object-group" or tok == "object") and i + 1 < n:
         ref = words[i + 1]
         i += 2
+        protos: tuple[str, ...] = ()
         if tok == "object-group":
             grp = resolve_group(b, ref)
             if grp is None:
                 unresolved.append(ref)
-                fixed = []
+                fixed = ()
             elif grp.kind == "protocol":
-                protos = list(grp.protocols)
+                protos = grp.protocols
             else:
-                fixed = list(grp.services)
+                fixed = grp.services
         else:
             obj = b.service_objects.get(ref)
             if obj is None:
                 unresolved.append(ref)
-                fixed = []
+                fixed = ()
             else:
-                fixed = list(obj.services)
+                fixed = obj.services
+        ported = fixed is None and any(p in _PORTED for p in protos)
     else:
-        protos = [normalise_protocol(words[i])]
+        protos = (PROTOCOL_NAMES.get(tok, tok),)  # common.normalise_protocol
+        ported = protos[0] in _PORTED
         i += 1
-    ported = fixed is None and any(p in _PORTED for p in protos)
 
     src = read_address(b, words, i)
     if src is None:
@@ -125,35 +131,50 @@ def _extended(b: Builder, node: Node, words: list[str], i: int, action: str) -> 
     if ported:
         dst_ports, used = _ports(b, words, i, unresolved)
         i += used
-    for op in (src, dst):
-        if op.unresolved:
-            unresolved.append(op.unresolved)
-    if fixed is not None:
-        services = tuple(fixed)
-    else:
-        expanded: list[str] = []
-        for p in protos:
-            expanded.extend(("tcp", "udp") if p == "tcp-udp" else (p,))
-        services = tuple(Service(p, src_ports if p in _PORTED else None, dst_ports if p in _PORTED else None)
-                         for p in dict.fromkeys(expanded))
-    inactive = "inactive" in (w.lower() for w in words[i:])
-    sources: tuple[IPNetwork, ...] = src.networks
-    return AclEntry(action, services, sources, dst.networks, inactive, None,  # type: ignore[arg-type]
+    if src.unresolved:
+        unresolved.append(src.unresolved)
+    if dst.unresolved:
+        unresolved.append(dst.unresolved)
+    services = fixed if fixed is not None else _services(protos, src_ports, dst_ports)
+    inactive = i < n and any(w.lower() == "inactive" for w in words[i:])
+    return AclEntry(action, services, src.networks, dst.networks, inactive, None,  # type: ignore[arg-type]
                     tuple(unresolved), b.src(node))
+
+
+@lru_cache(maxsize=4096)
+def _services(protos: tuple[str, ...], src_ports: PortRanges | None,
+              dst_ports: PortRanges | None) -> tuple[Service, ...]:
+    """The entry's services (``tcp-udp`` split in two, duplicates dropped); few distinct, so shared."""
+    expanded: list[str] = []
+    for p in protos:
+        expanded.extend(("tcp", "udp") if p == "tcp-udp" else (p,))
+    return tuple(Service(p, src_ports if p in _PORTED else None, dst_ports if p in _PORTED else None)
+                 for p in dict.fromkeys(expanded))
+
+
+@lru_cache(maxsize=4096)
+def _operator_ranges(op: str, first: str, second: str | None) -> PortRanges | None:
+    return port_ranges(op, [first] if second is None else [first, second])
 
 
 def _ports(b: Builder, words: list[str], i: int, unresolved: list[str]) -> tuple[PortRanges | None, int]:
     """A port operator (``eq 80``, ``range 1 2``) or a service ``object-group`` at ``words[i]``."""
-    if i >= len(words):
+    n = len(words)
+    if i >= n:
         return None, 0
     tok = words[i].lower()
     if tok in PORT_OPERATORS:
-        nargs = 2 if tok == "range" else 1
-        ranges = port_ranges(tok, words[i + 1 : i + 1 + nargs])
+        if tok == "range":
+            args = words[i + 1 : i + 3]
+            ranges = _operator_ranges(tok, args[0], args[1]) if len(args) == 2 else port_ranges(tok, args)
+            nargs = 2
+        else:
+            ranges = _operator_ranges(tok, words[i + 1], None) if i + 1 < n else port_ranges(tok, [])
+            nargs = 1
         if ranges is None:
             unresolved.append(" ".join(words[i : i + 1 + nargs]))
         return ranges, 1 + nargs
-    if tok == "object-group" and i + 1 < len(words):
+    if tok == "object-group" and i + 1 < n:
         grp = resolve_group(b, words[i + 1])
         if grp is not None and grp.kind == "service":
             return grp.ports or None, 2

@@ -11,7 +11,7 @@ operand (``host A``, ``A M``, ``any``, ``object N``, ``object-group G``,
 from __future__ import annotations
 
 from functools import lru_cache
-from ipaddress import IPv4Network, ip_address, ip_network
+from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 
 from ..model import (
     ANY4,
@@ -53,10 +53,9 @@ def handle_name(b: Builder, node: Node, words: list[str]) -> None:
 
 def lenient_ip(token: str) -> IPAddress | None:
     """An address, tolerating the leading zeros (``09.194.230.62``) some sanitised files contain."""
-    try:
-        return ip_address(token)
-    except ValueError:
-        pass
+    addr = parse_address(token)
+    if addr is not None:
+        return addr
     parts = token.split(".")
     if len(parts) == 4 and all(p.isdigit() for p in parts):
         try:
@@ -72,12 +71,44 @@ _MASK_PREFIX: dict[int, int] = {(0xFFFFFFFF << (32 - n)) & 0xFFFFFFFF: n for n i
 def _v4_int(token: str) -> int | None:
     """Dotted quad → integer (leading zeros tolerated); a fast path, configs hold thousands of them."""
     parts = token.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 3 for p in parts):
+    if len(parts) != 4:
         return None
-    a, b, c, d = (int(p) for p in parts)
-    if a > 255 or b > 255 or c > 255 or d > 255:
+    a, b, c, d = parts
+    # isascii: str.isdigit() also accepts digits such as "²" that int() rejects
+    if not (token.isascii() and a.isdigit() and b.isdigit() and c.isdigit() and d.isdigit()
+            and len(a) <= 3 and len(b) <= 3 and len(c) <= 3 and len(d) <= 3):
         return None
-    return (a << 24) | (b << 16) | (c << 8) | d
+    value = (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+    if int(a) > 255 or int(b) > 255 or int(c) > 255 or int(d) > 255:
+        return None
+    return value
+
+
+def _strict_v4_int(token: str) -> int | None:
+    """The integer of a dotted quad exactly as ``ipaddress`` accepts it (no leading zeros), else None."""
+    parts = token.split(".")
+    if len(parts) != 4 or not token.isascii():
+        return None
+    value = 0
+    for part in parts:
+        if not part.isdigit() or len(part) > 3 or (part[0] == "0" and len(part) > 1):
+            return None
+        octet = int(part)
+        if octet > 255:
+            return None
+        value = (value << 8) | octet
+    return value
+
+
+def parse_address(token: str) -> IPAddress | None:
+    """``ipaddress.ip_address(token)``, or None where it would raise; dotted quads skip its slow path."""
+    value = _strict_v4_int(token)
+    if value is not None:
+        return IPv4Address(value)
+    try:
+        return ip_address(token)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=65536)
@@ -348,10 +379,26 @@ class Operand:
         self.unresolved = unresolved
 
 
+_MISSING = Operand((), 0)
+
+
 def read_address(b: Builder, words: list[str], i: int) -> Operand | None:
-    """Read the address operand at ``words[i]``; None when the tokens are not an address."""
+    """Read the address operand at ``words[i]``; None when the tokens are not an address.
+
+    An operand depends only on its two tokens and on definitions that the
+    first pass completed, so each distinct pair is read once per section
+    (ACLs repeat the same objects and hosts thousands of times).
+    """
     if i >= len(words):
         return None
+    key = (words[i], words[i + 1]) if i + 1 < len(words) else (words[i], None)
+    cached = b.operands.get(key, _MISSING)
+    if cached is _MISSING:
+        cached = b.operands[key] = _read_address(b, words, i)
+    return cached
+
+
+def _read_address(b: Builder, words: list[str], i: int) -> Operand | None:
     tok = words[i]
     low = tok.lower()
     if low in ("any", "any4"):

@@ -33,7 +33,7 @@ the rest of the file: its lines are then read as ordinary commands.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 
@@ -96,6 +96,96 @@ CHILD_PREFIXES = re.compile(
     re.IGNORECASE,
 )
 
+# --------------------------------------------------------------------------- fast block-rule matching
+#
+# BLOCK_OPENERS and CHILD_PREFIXES are long alternations that the regex engine tries one
+# by one, and the tree asks them about most top-level lines.  Only whether they match is
+# used, so the alternatives can be regrouped freely: they are bucketed by the line's
+# first character and alternatives sharing a leading word (``crypto\s+``) share it once.
+# The patterns above stay the single source of truth; this is derived from them.
+
+# The only non-ASCII characters that an IGNORECASE letter matches (checked over all of
+# Unicode): dotted/dotless i, long s and the Kelvin sign.
+_FOLDED_EXTRAS = "\u0130\u0131\u017f\u212a"
+_LEADING_WORD = re.compile(r"[a-z0-9-]+\\s\+")
+
+
+def _alternatives(pattern: str) -> list[str] | None:
+    """The top-level alternatives of ``^(?:A|B|...)``, None for any other shape."""
+    if not (pattern.startswith("^(?:") and pattern.endswith(")")):
+        return None
+    body = pattern[4:-1]
+    parts: list[str] = []
+    depth = start = i = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            return None  # a character class could hold "|" or ")": not handled
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    parts.append(body[start:])
+    return parts if depth == 0 else None
+
+
+def _factor(alternatives: list[str]) -> str:
+    """``crypto\s+a|crypto\s+b|c`` → ``crypto\s+(?:a|b)|c`` (same strings matched)."""
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        lead = _LEADING_WORD.match(alternative)
+        key = lead.group() if lead else alternative
+        groups.setdefault(key, []).append(alternative[len(key):] if lead else "")
+    out: list[str] = []
+    for key, rests in groups.items():
+        if len(rests) == 1:
+            out.append(key + rests[0])
+        else:
+            out.append(key + "(?:" + _factor(rests) + ")")
+    return "|".join(out)
+
+
+def _prefix_matcher(regex: re.Pattern[str]) -> Callable[[str], bool]:
+    """A predicate equal to ``bool(regex.match(text))``, dispatched on ``text[0]``."""
+    alternatives = _alternatives(regex.pattern)
+    if alternatives is None:
+        return lambda text: regex.match(text) is not None
+    by_letter: dict[str, list[str]] = {}
+    others: list[str] = []  # alternatives not starting with a plain letter go in every bucket
+    for alternative in alternatives:
+        if alternative[:1].isascii() and alternative[:1].isalpha() and alternative[1:2] not in ("?", "*", "{"):
+            by_letter.setdefault(alternative[0].lower(), []).append(alternative)
+        else:
+            others.append(alternative)
+    buckets: dict[str, list[str]] = {}
+    for letter, alts in by_letter.items():
+        for char in {letter, letter.upper(), *(c for c in _FOLDED_EXTRAS if re.match(letter, c, regex.flags))}:
+            buckets.setdefault(char, []).extend(alts)
+    compiled = {
+        char: re.compile("^(?:" + _factor(alts + others) + ")", regex.flags).match for char, alts in buckets.items()
+    }
+    default = re.compile("^(?:" + _factor(others) + ")", regex.flags).match if others else None
+
+    def matches(text: str) -> bool:
+        match = compiled.get(text[:1], default)
+        return match is not None and match(text) is not None
+
+    return matches
+
+
+_is_opener = _prefix_matcher(BLOCK_OPENERS)
+_is_child = _prefix_matcher(CHILD_PREFIXES)
+
+
 _BANNER_RE = re.compile(
     r"^banner\s+(?:motd|login|exec|incoming|slip-ppp|prompt-timeout|config-save)\s*(\S)?(.*)$", re.I
 )
@@ -136,14 +226,24 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
     """
     items: Sequence[tuple[int, str]] = lines if isinstance(lines, (list, tuple)) else list(lines)
     state = _State()
+    stack = state.stack  # reset() clears it in place, so this stays the open-block stack
+    roots = state.roots
+    opener = BLOCK_OPENERS.match
     index = 0
     total = len(items)
+    # This loop runs once per configuration line: the common case (an indented sub-command
+    # or a plain top-level command) is inlined; the rare cases keep their helpers.  The
+    # first-character tests only skip regexes and keywords that cannot match.
     while index < total:
         number, raw = items[index]
         index += 1
-        indent, text = _strip(raw)
+        if "\t" in raw:
+            raw = raw.expandtabs(8)
+        stripped = raw.lstrip(" ")
+        text = stripped.rstrip()
         if not text:
             continue
+        indent = len(raw) - len(stripped)
         first = text[0]
         if first == "!" or first == ":":
             # "!" is a comment only at the start of a line (keys may contain "!").  In scripts
@@ -155,30 +255,48 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
         if indent < state.base or indent == 0:
             state.base = 0
         effective = indent - state.base
-        low = text.lower()
-        if low in ("exit", "end", "quit") or low.startswith("exit-"):
-            _leave(state, low, effective)
-            continue
-        if effective > 0 and _orphan(state, text):
+        if first in "eEqQ":
+            low = text.lower()
+            if low in ("exit", "end", "quit") or low.startswith("exit-"):
+                _leave(state, low, effective)
+                continue
+        if effective > 0 and (not stack or (state.after_bang and _orphan(state, text))):
             # top-level command shifted right (pasted documentation): a new region starts here
             state.reset()
             state.base = indent
             effective = 0
         state.after_bang = False
-        if effective == 0 and not asa_banners:
+        if effective == 0 and (first == "b" or first == "B") and not asa_banners:
             banner = _BANNER_RE.match(text)
             if banner and banner.group(1):
                 state.reset()
-                state.roots.append(Node(text, number, indent=0))
+                roots.append(Node(text, number, indent=0))
                 index = _skip_banner(banner.group(1), banner.group(2), items, index)
                 continue
-        node = _place(state, text, number, effective, items, index)
-        if node is None:
-            continue  # attached as a column-0 child of a script block
-        if _CERT_RE.match(text):
+        block = state.script_block
+        if effective == 0 and block is not None:
+            node = _place(state, text, number, effective, items, index)
+            if node is None:
+                continue  # attached as a column-0 child of a script block
+        else:
+            # _place without a script block to consider (inlined: it runs for every line)
+            while stack and stack[-1].indent >= effective:
+                stack.pop()
+            node = Node(text, number, indent=effective)
+            if stack:
+                parent = stack[-1]
+                parent.children.append(node)
+                if effective > 0 and parent is block:
+                    state.indented_blocks.add(id(parent))
+            else:
+                roots.append(node)
+            stack.append(node)
+            if effective == 0:
+                state.script_block = node if opener(text) else None
+        if (first == "c" or first == "C") and _CERT_RE.match(text):
             index = _skip_certificate(items, index)
-            state.stack.pop()  # a certificate holds no commands
-    return state.roots
+            stack.pop()  # a certificate holds no commands
+    return roots
 
 
 def _leave(state: _State, low: str, effective: int) -> None:
