@@ -105,7 +105,34 @@ def diagnose(devices: Sequence[Device]) -> tuple[list[Any], dict[str, Any], list
     findings: list[Finding] = []
     for _catalog_id, fn in registry().items():
         findings.extend(fn(ctx))
-    return tunnels, verdicts, findings
+    return tunnels, verdicts, attach_to_tunnels(findings, tunnels)
+
+
+def attach_to_tunnels(findings: list[Finding], tunnels: Sequence[Any]) -> list[Finding]:
+    """Give a device-level finding its tunnel when its evidence points into exactly one tunnel end.
+
+    Checks that look at one device (NAT exemption, MSS, ...) do not know the
+    pairing; an engineer reads the report per tunnel, so a finding whose
+    evidence quotes the lines of one paired crypto map entry belongs there.
+    """
+    from dataclasses import replace
+
+    owner: dict[tuple[str, int], set[str]] = {}
+    for tunnel in tunnels:
+        for end in tunnel.ends:
+            entry = getattr(end, "entry", None)
+            if entry is None:
+                continue
+            for src in (entry.source, *entry.attr_sources.values()):
+                owner.setdefault((src.file, src.line), set()).add(tunnel.id)
+    out: list[Finding] = []
+    for f in findings:
+        if f.tunnel is None and len(f.devices) == 1:
+            hits = set().union(*(owner.get((e.file, e.line), set()) for e in f.evidence)) if f.evidence else set()
+            if len(hits) == 1:
+                f = replace(f, tunnel=hits.pop())
+        out.append(f)
+    return out
 
 
 def analyze(paths: Sequence[str | Path], *, platform: str | Platform | None = None) -> Report:

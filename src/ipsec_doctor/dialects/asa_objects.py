@@ -438,7 +438,7 @@ def _read_address(b: Builder, words: list[str], i: int) -> Operand | None:
 
 def _looks_like_mask(token: str) -> bool:
     parts = token.split(".")
-    return len(parts) == 4 and all(p.isdigit() for p in parts)
+    return len(parts) == 4 and parts[0].isdigit() and parts[1].isdigit() and parts[2].isdigit() and parts[3].isdigit()
 
 
 def is_host_network(net: IPNetwork) -> bool:

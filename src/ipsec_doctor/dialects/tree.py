@@ -140,14 +140,22 @@ def _alternatives(pattern: str) -> list[str] | None:
 
 def _factor(alternatives: list[str]) -> str:
     """``crypto\s+a|crypto\s+b|c`` → ``crypto\s+(?:a|b)|c`` (same strings matched)."""
-    groups: dict[str, list[str]] = {}
+    groups: dict[str, list[str] | None] = {}  # leading word → the rests; None: kept whole
     for alternative in alternatives:
         lead = _LEADING_WORD.match(alternative)
-        key = lead.group() if lead else alternative
-        groups.setdefault(key, []).append(alternative[len(key):] if lead else "")
+        if lead is None:
+            groups.setdefault(alternative, None)  # a repeated alternative is kept once
+            continue
+        rests = groups.setdefault(lead.group(), [])
+        if rests is not None:
+            rests.append(alternative[lead.end():])
+        else:  # the same text is also a whole alternative: keep this one whole too
+            groups.setdefault(alternative, None)
     out: list[str] = []
     for key, rests in groups.items():
-        if len(rests) == 1:
+        if rests is None:
+            out.append(key)
+        elif len(rests) == 1:
             out.append(key + rests[0])
         else:
             out.append(key + "(?:" + _factor(rests) + ")")
@@ -228,7 +236,7 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
     state = _State()
     stack = state.stack  # reset() clears it in place, so this stays the open-block stack
     roots = state.roots
-    opener = BLOCK_OPENERS.match
+    opener = _is_opener
     index = 0
     total = len(items)
     # This loop runs once per configuration line: the common case (an indented sub-command
@@ -320,7 +328,7 @@ def _orphan(state: _State, text: str) -> bool:
         return True
     if state.after_bang:
         # show run never puts a column-0 "!" between a block and its children
-        return bool(BLOCK_OPENERS.match(text)) or not CHILD_PREFIXES.match(text)
+        return _is_opener(text) or not _is_child(text)
     return False
 
 
@@ -333,7 +341,7 @@ def _place(
     while stack and stack[-1].indent >= effective and not (effective == 0 and stack[-1] is block):
         stack.pop()
     if effective == 0 and block is not None:
-        if not BLOCK_OPENERS.match(text) and CHILD_PREFIXES.match(text) and (
+        if not _is_opener(text) and _is_child(text) and (
             id(block) not in state.indented_blocks or _block_goes_on(items, index, state.base)
         ):
             block.children.append(Node(text, number, indent=1))
@@ -353,7 +361,7 @@ def _place(
         state.roots.append(node)
     stack.append(node)
     if effective == 0:
-        state.script_block = node if BLOCK_OPENERS.match(text) else None
+        state.script_block = node if _is_opener(text) else None
     return node
 
 
