@@ -91,7 +91,7 @@ class Finding:
 
     def identity(self) -> tuple[str, str, tuple[str, ...], str]:
         """One finding per (id, tunnel or device, cause) — used for merging evidence."""
-        return (self.id, self.tunnel or "", self.devices if not self.tunnel else (), self.key)
+        return (self.id, self.tunnel or "", tuple(sorted(self.devices)), self.key)
 
     def as_dict(self) -> dict[str, object]:
         fixes = sorted(self.fix, key=lambda f: (f.disruption.rank, f.device))
