@@ -188,7 +188,7 @@ def test_p1_enable_fix_per_platform_and_version(tmp_path: Path) -> None:
     assert "no crypto isakmp enable" in [e.text for e in ios.evidence]
     old = _variant(tmp_path, "asa-asa-up", {"br2-asa.cfg": [("crypto isakmp enable outside\n", "")]})
     f = _only(old, "P1-ENABLE")
-    assert f.devices == ("BR2-ASA",) and f.tunnel is None and f.key == "outside"
+    assert f.devices == ("BR2-ASA",) and f.key == "outside"
     assert _fix(f, "BR2-ASA").commands == ("crypto isakmp enable outside",)
 
 
@@ -273,7 +273,7 @@ def test_p2_nohash_warns_per_device_with_its_own_syntax() -> None:
     report = _report("asa-ios-nohash")
     found = {f.devices[0]: f for f in report.findings if f.id == "P2-NOHASH"}
     assert set(found) == {"BR1-RTR", "HQ-ASA"}
-    assert all(f.severity.value == "warning" and f.tunnel is None for f in found.values())
+    assert all(f.severity.value == "warning" and len(f.devices) == 1 for f in found.values())
     assert found["HQ-ASA"].fix[0].commands == ("crypto ipsec ikev1 transform-set AES-NOHASH esp-aes esp-sha-hmac",)
     assert found["BR1-RTR"].fix[0].commands == ("crypto ipsec transform-set AES-NOHASH esp-aes esp-sha-hmac",)
     assert "used by crypto map outside_map 10" in found["HQ-ASA"].detail

@@ -12,6 +12,7 @@ than silently widened.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from ipaddress import IPv4Network
 from typing import Any
 
@@ -256,10 +257,27 @@ def _address(tokens: list[str], i: int, groups: _Groups) -> tuple[tuple[IPNetwor
     return None, i + 1, f"unrecognised address {raw!r}"
 
 
+@lru_cache(maxsize=4096)
+def _port_ranges(op: str, args: tuple[str, ...]) -> PortRanges | None:
+    """Memoised :func:`port_ranges` (the result is an immutable tuple)."""
+    return port_ranges(op, list(args))
+
+
+# An ACE's services repeat (`tcp eq 443`, `esp`...): equal frozen values are shared.
+_service = lru_cache(maxsize=4096)(Service)
+
+
+@lru_cache(maxsize=256)
+def _protocol_services(protocol: str) -> tuple[Service, ...]:
+    return (Service(protocol),)
+
+
 def _ports(tokens: list[str], i: int) -> tuple[PortRanges | None, int, str | None]:
-    if i >= len(tokens) or tokens[i].lower() not in PORT_OPERATORS:
+    if i >= len(tokens):
         return None, i, None
     op = tokens[i].lower()
+    if op not in PORT_OPERATORS:
+        return None, i, None
     if op == "range":
         args = tokens[i + 1 : i + 3]
     elif op == "eq":
@@ -272,7 +290,7 @@ def _ports(tokens: list[str], i: int) -> tuple[PortRanges | None, int, str | Non
         args = args or tokens[i + 1 : i + 2]
     else:
         args = tokens[i + 1 : i + 2]
-    ranges = port_ranges(op, args)
+    ranges = _port_ranges(op, tuple(args))
     if ranges is None:
         return None, i + 1 + len(args), f"unrecognised port {' '.join(args)!r}"
     return ranges, i + 1 + len(args), None
@@ -286,9 +304,9 @@ def parse_ace(
     if tokens and tokens[0].isdigit():
         sequence = int(tokens[0])
         tokens = tokens[1:]
-    if not tokens or tokens[0].lower() not in ("permit", "deny"):
+    action = tokens[0].lower() if tokens else ""
+    if action != "permit" and action != "deny":
         return None, "unrecognised access-list entry"
-    action = tokens[0].lower()
     if kind == "standard":
         nets, i, error = _address(tokens, 1, groups) if len(tokens) > 1 else (None, 1, "address missing")
         if error or nets is None:
@@ -310,7 +328,7 @@ def parse_ace(
         i = 3
     else:
         protocol = normalise_protocol(proto_token)
-        services = _SERVICES_IP if protocol == "ip" else (Service(protocol),)
+        services = _SERVICES_IP if protocol == "ip" else _protocol_services(protocol)
     sources, i, error = _address(tokens, i, groups)
     if error or sources is None:
         return None, error
@@ -324,7 +342,7 @@ def parse_ace(
     if error:
         return None, error
     if src_ports is not None or dst_ports is not None:
-        services = (Service(protocol, src_ports, dst_ports),)
+        services = (_service(protocol, src_ports, dst_ports),)
     while i < len(tokens):
         word = tokens[i].lower()
         if word in _OPTIONS:

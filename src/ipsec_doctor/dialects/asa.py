@@ -320,8 +320,12 @@ def _route(b: Builder, node: Node, words: list[str]) -> None:
     if prefix is None or hop_net is None:
         b.unrecognised(node, "route")
         return
-    distance = int(words[5]) if len(words) > 5 and words[5].isdigit() else 1
-    tunneled = any(w.lower() == "tunneled" for w in words[5:])
+    distance = 1
+    tunneled = False
+    if len(words) > 5:
+        if words[5].isdigit() and words[5].isascii():
+            distance = int(words[5])
+        tunneled = any(w.lower() == "tunneled" for w in words[5:])
     b.routes.append(StaticRoute(prefix, hop_net.network_address, words[1], distance, None, tunneled, b.src(node)))
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..model import ANY4, AclEntry, IPNetwork, PortRanges, Service
 from .asa_context import AclBuild, Builder
+from .asa_objects import MISSING_OPERAND as _MISSING
 from .asa_objects import read_address, resolve_group
 from .common import PORT_OPERATORS, PROTOCOL_NAMES, port_ranges
 from .tree import Node
@@ -45,7 +46,9 @@ def handle_access_list(b: Builder, node: Node, words: list[str]) -> None:
     if kw in _KINDS:
         kind = kw
         i += 1
-    acl = _acl(b, name, kind, node)
+    acl = b.acls.get(name)
+    if acl is None or kind != "extended":
+        acl = _acl(b, name, kind, node)
     if kind == "webtype" or kind == "ethertype":
         return  # recorded with its kind; entries are not IP flows
     action = words[i].lower() if i < n else ""
@@ -115,7 +118,13 @@ def _extended(b: Builder, node: Node, words: list[str], i: int, action: str) -> 
         ported = protos[0] in _PORTED
         i += 1
 
-    src = read_address(b, words, i)
+    # read_address, with its memo looked up here first: this runs twice per ACE
+    operands = b.operands
+    if i >= n:
+        return None
+    src = operands.get((words[i], words[i + 1]) if i + 1 < n else (words[i], None), _MISSING)
+    if src is _MISSING:
+        src = read_address(b, words, i)
     if src is None:
         return None
     i += src.used
@@ -123,7 +132,11 @@ def _extended(b: Builder, node: Node, words: list[str], i: int, action: str) -> 
     if ported:
         src_ports, used = _ports(b, words, i, unresolved)
         i += used
-    dst = read_address(b, words, i)
+    if i >= n:
+        return None
+    dst = operands.get((words[i], words[i + 1]) if i + 1 < n else (words[i], None), _MISSING)
+    if dst is _MISSING:
+        dst = read_address(b, words, i)
     if dst is None:
         return None
     i += dst.used

@@ -106,6 +106,7 @@ class Builder:
     raw_groups: dict[str, RawGroup] = field(default_factory=dict)
     groups: dict[str, ObjectGroup] = field(default_factory=dict)  # resolved, memo
     operands: dict[tuple[str, str | None], object] = field(default_factory=dict)  # asa_objects.read_address memo
+    network_keys: dict[int, tuple[object, tuple[int, int, int]]] = field(default_factory=dict)  # id → (net, key)
     resolving: set[str] = field(default_factory=set)
     acls: dict[str, AclBuild] = field(default_factory=dict)
     ike_enables: list[IkeEnable] = field(default_factory=list)

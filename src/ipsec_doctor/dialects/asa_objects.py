@@ -132,7 +132,13 @@ def _host_network(token: str) -> IPNetwork | None:
 
 def masked_network(b: Builder, addr: str, mask: str) -> IPNetwork | None:
     """``A M`` where ``A`` may be a ``name``."""
-    return _masked(b, addr, mask)
+    direct = v4_network(addr, mask)
+    if direct is not None:
+        return direct
+    named = b.names.get(addr)
+    if named is None or not named.networks or named.networks[0].version != 4:
+        return None
+    return v4_network(str(named.networks[0].network_address), mask)
 
 
 def name_or_host(b: Builder, token: str) -> IPNetwork | None:
@@ -146,14 +152,7 @@ def name_or_host(b: Builder, token: str) -> IPNetwork | None:
     return None
 
 
-def _masked(b: Builder, addr: str, mask: str) -> IPNetwork | None:
-    direct = v4_network(addr, mask)
-    if direct is not None:
-        return direct
-    named = b.names.get(addr)
-    if named is None or not named.networks or named.networks[0].version != 4:
-        return None
-    return v4_network(str(named.networks[0].network_address), mask)
+_masked = masked_network
 
 
 # --------------------------------------------------------------------------- object network / service
@@ -341,9 +340,28 @@ def _flatten(b: Builder, raw: RawGroup) -> ObjectGroup:
         services.extend(Service(p, None, tuple(ports)) for p in protos)
     return ObjectGroup(
         raw.name, raw.kind,  # type: ignore[arg-type]
-        tuple(dict.fromkeys(networks)), tuple(dict.fromkeys(services)), tuple(dict.fromkeys(protocols)),
+        _unique_networks(b, networks), tuple(dict.fromkeys(services)), tuple(dict.fromkeys(protocols)),
         tuple(dict.fromkeys(ports)), b.src(raw.node),
     )
+
+
+def _unique_networks(b: Builder, networks: list[IPNetwork]) -> tuple[IPNetwork, ...]:
+    """``tuple(dict.fromkeys(networks))`` without ``ipaddress``'s slow ``__hash__`` on every occurrence.
+
+    Nested groups repeat the same network objects many times; each object's
+    exact equality key (version, address, prefix) is computed once per
+    section and kept with the object, so its ``id`` cannot be reused.
+    """
+    keys = b.network_keys
+    unique: dict[tuple[int, int, int], IPNetwork] = {}
+    for net in networks:
+        known = keys.get(id(net))
+        if known is None:
+            known = keys[id(net)] = (net, (net.version, int(net.network_address), net.prefixlen))
+        key = known[1]
+        if key not in unique:
+            unique[key] = net
+    return tuple(unique.values())
 
 
 def _network_member(b: Builder, words: list[str]) -> tuple[IPNetwork, ...] | None:
@@ -379,7 +397,7 @@ class Operand:
         self.unresolved = unresolved
 
 
-_MISSING = Operand((), 0)
+MISSING_OPERAND = Operand((), 0)  # memo sentinel: "not read yet" (None is a valid result)
 
 
 def read_address(b: Builder, words: list[str], i: int) -> Operand | None:
@@ -392,8 +410,8 @@ def read_address(b: Builder, words: list[str], i: int) -> Operand | None:
     if i >= len(words):
         return None
     key = (words[i], words[i + 1]) if i + 1 < len(words) else (words[i], None)
-    cached = b.operands.get(key, _MISSING)
-    if cached is _MISSING:
+    cached = b.operands.get(key, MISSING_OPERAND)
+    if cached is MISSING_OPERAND:
         cached = b.operands[key] = _read_address(b, words, i)
     return cached
 

@@ -28,7 +28,7 @@ from .defaults_ios import (
     IOS_ISAKMP_IDENTITY_DEFAULT,
     IOS_NAT_TRAVERSAL_DEFAULT,
 )
-from .ios_context import IosContext, int_or_none
+from .ios_context import IosContext, gc_paused, int_or_none
 from .ios_ike import (
     finish_ike,
     parse_client_group,
@@ -79,16 +79,18 @@ def parse_ios(section: ConfigSection) -> Device:
     >>> dev.name, dev.ikev1_policies[0].encryption, sorted(dev.ikev1_policies[0].defaulted)
     ('R1', 'aes-256', ['authentication', 'group', 'hash', 'lifetime'])
     """
-    ctx = IosContext(section.file, raw=dict(section.lines))
-    for node in build_tree(_realign(section.lines)):
-        handler = _DISPATCH.get(node.words[0].lower()) if node.words else None
-        if handler is None:
-            continue
-        try:
-            handler(ctx, node)
-        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the whole device
-            ctx.problem(node, f"internal error while reading this block ({type(exc).__name__}), block skipped")
-    return _device(ctx, section)
+    with gc_paused():
+        ctx = IosContext(section.file, raw=dict(section.lines))
+        for node in build_tree(_realign(section.lines)):
+            head = node.text.split(None, 1)  # only the first word decides the handler
+            handler = _DISPATCH.get(head[0].lower()) if head else None
+            if handler is None:
+                continue
+            try:
+                handler(ctx, node)
+            except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the whole device
+                ctx.problem(node, f"internal error while reading this block ({type(exc).__name__}), block skipped")
+        return _device(ctx, section)
 
 
 def _realign(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
