@@ -246,7 +246,12 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
         notes = unknown.phase1.notes + (unknown.phase2.notes if unknown.phase2 else ())
         summary = "cannot verify — " + (notes[0] if notes else "a value cannot be compared")
     warnings = [w for d in directions for w in d.phase1.warnings]
-    if warnings and verdict in ("up", "unknown"):
+    if verdict == "up" and any(w.catalog_id == "P1-NATT" for w in warnings):
+        # IKE can cross a NAT on UDP 500, but plain ESP (protocol 50) cannot cross PAT:
+        # the SAs are built and no traffic passes.
+        verdict = "fails"
+        summary = "negotiates, but no traffic passes — NAT-Traversal is off across the NAT between the peers"
+    elif warnings and verdict in ("up", "unknown"):
         summary += f"; {warnings[0].summary}"
     result = TunnelVerdict(tunnel.id, verdict, summary, tuple(directions), p1, p2)
     from .states import predict_states  # states builds on this module's types

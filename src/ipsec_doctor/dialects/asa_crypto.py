@@ -9,8 +9,6 @@ from the generation row (:mod:`defaults_asa`), never from ``if`` chains here.
 
 from __future__ import annotations
 
-from ipaddress import ip_address
-
 from ..model import (
     CryptoMapBinding,
     IkeEnable,
@@ -25,7 +23,7 @@ from ..model import (
 )
 from ..secrets import secret_from_token
 from .asa_context import Builder, MapEntryBuild
-from .asa_objects import v4_network
+from .asa_objects import parse_address, v4_network
 from .defaults_asa import ESP_ENCRYPTION, ESP_INTEGRITY, IKE_AUTHENTICATION, IKE_ENCRYPTION, IKE_HASH
 from .tree import Node
 
@@ -340,10 +338,11 @@ def _crypto_map(b: Builder, node: Node, words: list[str]) -> None:
         return
     name = words[2]
     if words[3].lower() == "interface" and len(words) > 4:
-        b.bindings.append(CryptoMapBinding(name, words[4], b.src(node)))
-        b.map_sources.setdefault(name, b.src(node))
+        src = b.src(node)
+        b.bindings.append(CryptoMapBinding(name, words[4], src))
+        b.map_sources.setdefault(name, src)
         return
-    if not words[3].isdigit():
+    if not (words[3].isdigit() and words[3].isascii()):
         if words[3].lower() in ("client", "isakmp", "redundancy"):
             return  # PIX client configuration / authentication: remote-access details
         b.unrecognised(node, "crypto map")
@@ -352,7 +351,7 @@ def _crypto_map(b: Builder, node: Node, words: list[str]) -> None:
 
 
 def _crypto_dynamic_map(b: Builder, node: Node, words: list[str]) -> None:
-    if len(words) < 4 or not words[3].isdigit():
+    if len(words) < 4 or not (words[3].isdigit() and words[3].isascii()):
         b.unrecognised(node, "crypto dynamic-map")
         return
     _map_entry_line(b, node, words[2], int(words[3]), words[4:], dynamic=True)
@@ -362,16 +361,16 @@ def _crypto_dynamic_map(b: Builder, node: Node, words: list[str]) -> None:
 
 def _map_entry_line(b: Builder, node: Node, name: str, seq: int, rest: list[str], *, dynamic: bool) -> None:
     key = (dynamic, name, seq)
+    src = b.src(node)
     entry = b.map_entries.get(key)
     if entry is None:
-        entry = MapEntryBuild(name, seq, dynamic, b.src(node))
+        entry = MapEntryBuild(name, seq, dynamic, src)
         b.map_entries[key] = entry
-        if not dynamic:
-            b.map_sources.setdefault(name, b.src(node))
+        if not dynamic and name not in b.map_sources:
+            b.map_sources[name] = src
     if not rest:
         return
     low = [w.lower() for w in rest]
-    src = b.src(node)
     v = entry.values
     if low[0] == "ipsec-isakmp":
         if len(low) >= 3 and low[1] == "dynamic":
@@ -439,10 +438,9 @@ def _map_entry_line(b: Builder, node: Node, name: str, seq: int, rest: list[str]
 
 
 def _peer(b: Builder, node: Node, token: str, src: Source) -> Peer:
-    try:
-        return Peer(token, ip_address(token), src)
-    except ValueError:
-        pass
+    addr = parse_address(token)
+    if addr is not None:
+        return Peer(token, addr, src)
     named = b.names.get(token) or b.network_objects.get(token)
     if named is not None and len(named.networks) == 1 and named.networks[0].num_addresses == 1:
         return Peer(token, named.networks[0].network_address, src)

@@ -39,12 +39,15 @@ def handle_tunnel_group(b: Builder, node: Node, words: list[str]) -> None:
         b.unrecognised(node, "tunnel-group")
         return
     name, kind = words[1], words[2].lower()
-    tg = b.tunnel_groups.setdefault(name, {"name": name, "source": b.src(node), "attr_sources": {}})
+    src = b.src(node)
+    tg = b.tunnel_groups.get(name)
+    if tg is None:
+        tg = b.tunnel_groups[name] = {"name": name, "source": src, "attr_sources": {}}
     sources: dict[str, Source] = tg["attr_sources"]  # type: ignore[assignment]
     if kind == "type" and len(words) > 3:
         tg["type"] = words[3].lower()
-        tg["source"] = b.src(node)
-        sources["type"] = b.src(node)
+        tg["source"] = src
+        sources["type"] = src
     elif kind == "general-attributes":
         for child in node.children:
             _general(b, child, tg, sources)
@@ -58,11 +61,11 @@ def handle_tunnel_group(b: Builder, node: Node, words: list[str]) -> None:
 
 
 def _strip_if(args: list[str]) -> list[str]:
-    return args[1:] if args and _IF_TOKEN.match(args[0]) else args
+    return args[1:] if args and args[0][:1] == "(" and _IF_TOKEN.match(args[0]) else args
 
 
 def _general(b: Builder, node: Node, tg: dict[str, object], sources: dict[str, Source]) -> None:
-    words = node.words
+    words = node.text.split()
     key = words[0].lower()
     args = _strip_if(words[1:])
     if key == "address-pool" and args:
@@ -91,8 +94,8 @@ def _key_token(args: list[str]) -> tuple[str, str | None] | None:
 
 
 def _ipsec(b: Builder, node: Node, tg: dict[str, object], sources: dict[str, Source]) -> None:
-    low = [w.lower() for w in node.words]
-    words = node.words
+    words = node.text.split()
+    low = [w.lower() for w in words]
     src = b.src(node)
     if low[0] == "pre-shared-key" or low[:2] == ["ikev1", "pre-shared-key"]:
         tok = _key_token(words[1:] if low[0] == "pre-shared-key" else words[2:])
