@@ -56,3 +56,11 @@ def test_random_edits_of_a_config_never_raise(platform: Platform, edits: list[tu
     device = parse_config(ConfigSection("fuzz.cfg", list(enumerate(lines, 1)), platform))
     assert device.platform is platform or (platform is Platform.PIX6 and device.platform is Platform.ASA)
     assert all(p.line >= 0 for p in device.problems)
+
+
+def test_non_ascii_digits_are_reported_not_raised() -> None:
+    """Regression: `str.isdigit` accepts '²', which `int()` rejects; sequence numbers must not crash."""
+    text = "hostname R\nip access-list extended X\n ² permit ip any any\naccess-list ² permit any\ncrypto map M ² ipsec-isakmp\n"
+    for platform in Platform:
+        device = parse_config(ConfigSection("u.cfg", list(enumerate(text.splitlines(), 1)), platform))
+        assert device.problems

@@ -76,7 +76,7 @@ def _protocol_numbers(protocol: str) -> list[int] | None:
         return None
     if low == "tcp-udp":
         return [6, 17]
-    if low.isdigit():
+    if low.isdecimal():
         value = int(low)
         return None if value == 0 else [value]
     if low in _PROTOCOL_NUMBERS:

@@ -99,7 +99,7 @@ def type7_decode(encoded: str) -> str | None:
     well-known public Vigenère key that IOS uses for `service password-encryption`.
     """
     xlat = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
-    if len(encoded) < 4 or len(encoded) % 2 or not encoded[:2].isdigit():
+    if len(encoded) < 4 or len(encoded) % 2 or not encoded[:2].isdecimal():
         return None
     try:
         seed = int(encoded[:2])

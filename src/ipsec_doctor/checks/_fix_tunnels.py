@@ -277,6 +277,6 @@ def _ios_body(e: AclEntry) -> str:
     words = text.split()
     if words[:1] == ["access-list"] and len(words) > 2:
         return " ".join(words[2:])
-    if words and words[0].isdigit():
+    if words and words[0].isdecimal():
         return " ".join(words[1:])
     return text

@@ -132,7 +132,7 @@ def _ios(device: Device) -> Iterable[Finding]:
 
 def _asa(device: Device) -> Finding | None:
     setting = device.setting("sysopt connection tcpmss")
-    if setting is None or setting.defaulted or not setting.value or not setting.value.isdigit():
+    if setting is None or setting.defaulted or not setting.value or not setting.value.isdecimal():
         return None
     if not (device.bindings or device.tunnel_groups):
         return None

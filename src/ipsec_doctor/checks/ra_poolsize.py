@@ -86,7 +86,7 @@ def _asa(device: Device) -> Iterable[Finding]:
             yield _small(device, pool, [g.name for g in groups], cited[name])
     limit = device.setting("vpn-sessiondb max-session-limit")
     pools = [device.pools[n] for n in sorted(users) if n in device.pools]
-    if limit is not None and limit.value and limit.value.isdigit() and pools:
+    if limit is not None and limit.value and limit.value.isdecimal() and pools:
         total = sum(p.size for p in pools)
         if total < int(limit.value):
             yield _session_limit(device, int(limit.value), total, pools, limit.source, users)

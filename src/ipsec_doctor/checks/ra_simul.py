@@ -61,7 +61,7 @@ def run(ctx: Context) -> Iterable[Finding]:
 
 def _policy(device: Device, policy: str, groups: list[TunnelGroup]) -> Finding | None:
     eff = effective(device, policy, "vpn-simultaneous-logins")
-    if not eff.value.isdigit():
+    if not eff.value.isdecimal():
         return None
     value = int(eff.value)
     fix = Fix(device.name, tuple(group_policy_lines(policy, [f"vpn-simultaneous-logins {TARGET}"])), Disruption.NONE,

@@ -57,7 +57,7 @@ def _acl(ctx: IosContext, name: str, kind: str, node: Node) -> dict[str, Any]:
 def parse_numbered_acl(ctx: IosContext, node: Node) -> None:
     """``access-list N permit|deny|remark ...`` (IPv4 standard and extended ranges only)."""
     words = node.words
-    if len(words) < 3 or not words[1].isdigit():
+    if len(words) < 3 or not words[1].isdecimal():
         return
     kind = acl_kind_for_number(int(words[1]))
     if kind is None:
@@ -86,9 +86,9 @@ def parse_named_acl(ctx: IosContext, node: Node) -> None:
         if not cw:
             continue
         head = cw[0].lower()
-        if head == "remark" or (head.isdigit() and len(cw) > 1 and cw[1].lower() == "remark"):
+        if head == "remark" or (head.isdecimal() and len(cw) > 1 and cw[1].lower() == "remark"):
             continue
-        if head in ("permit", "deny") or (head.isdigit() and len(cw) > 1 and cw[1].lower() in ("permit", "deny")):
+        if head in ("permit", "deny") or (head.isdecimal() and len(cw) > 1 and cw[1].lower() in ("permit", "deny")):
             acl["lines"].append((child, cw))
             continue
         ctx.unrecognised(child, "ip access-list")
@@ -231,15 +231,14 @@ def _address(tokens: list[str], i: int, groups: _Groups) -> tuple[tuple[IPNetwor
         return None, i, "address missing"
     raw = tokens[i]
     # a dotted quad starts with a digit; only keywords need lower-casing
-    if raw[:1].isdigit():
-        host = host_network(raw)
-        if host is not None:
+    if raw[:1].isdecimal():
+        if parse_ip(raw) is not None:
             if i + 1 < len(tokens) and parse_ip(tokens[i + 1]) is not None:
                 net = network_from_mask(raw, tokens[i + 1], True)
                 if net is None:
                     return None, i + 2, f"non-contiguous wildcard {tokens[i + 1]} cannot be modelled"
                 return (net,), i + 2, None
-            return (host,), i + 1, None
+            return (host_network(raw),), i + 1, None
         return None, i + 1, f"unrecognised address {raw!r}"
     token = raw.lower()
     if token == "any":
@@ -301,7 +300,7 @@ def parse_ace(
 ) -> tuple[AclEntry | None, str | None]:
     """One ACE (carrying ``source``) or the reason it cannot be used."""
     sequence = None
-    if tokens and tokens[0].isdigit():
+    if tokens and tokens[0].isdecimal():
         sequence = int(tokens[0])
         tokens = tokens[1:]
     action = tokens[0].lower() if tokens else ""

@@ -166,7 +166,7 @@ def _interface_child(b: Builder, fields: dict[str, object], child: Node) -> None
     low = [w.lower() for w in cw]
     if low[0] == "nameif" and len(cw) > 1:
         fields["nameif"] = cw[1]
-    elif low[0] == "security-level" and len(cw) > 1 and cw[1].isdigit():
+    elif low[0] == "security-level" and len(cw) > 1 and cw[1].isdecimal():
         fields["security_level"] = int(cw[1])
     elif low[0] == "shutdown":
         fields["shutdown"] = True
@@ -188,7 +188,7 @@ def _interface_child(b: Builder, fields: dict[str, object], child: Node) -> None
             pass
     elif low[0] == "tunnel" and len(cw) > 2:
         _tunnel(fields, low, cw, b.src(child))
-    elif low[0] == "mtu" and len(cw) > 1 and cw[-1].isdigit():
+    elif low[0] == "mtu" and len(cw) > 1 and cw[-1].isdecimal():
         fields["mtu"] = int(cw[-1])
 
 
@@ -294,9 +294,9 @@ _SYSOPT_ALIASES = {"sysopt connection permit-ipsec": "sysopt connection permit-v
 def _sysopt(b: Builder, node: Node, words: list[str], *, enabled: bool = True) -> None:
     low = [w.lower() for w in words]
     value = None
-    if len(low) > 4 and low[2:4] == ["tcpmss", "minimum"] and low[-1].isdigit():
+    if len(low) > 4 and low[2:4] == ["tcpmss", "minimum"] and low[-1].isdecimal():
         name, value = "sysopt connection tcpmss minimum", low[-1]  # not the maximum MSS: keep apart
-    elif len(low) > 3 and low[2] == "tcpmss" and low[-1].isdigit():
+    elif len(low) > 3 and low[2] == "tcpmss" and low[-1].isdecimal():
         name, value = "sysopt connection tcpmss", low[-1]
     else:
         name = " ".join(low[:3])
@@ -306,7 +306,7 @@ def _sysopt(b: Builder, node: Node, words: list[str], *, enabled: bool = True) -
 
 
 def _mtu(b: Builder, node: Node, words: list[str]) -> None:
-    if len(words) >= 3 and words[2].isdigit():
+    if len(words) >= 3 and words[2].isdecimal():
         b.mtu[words[1]] = int(words[2])
 
 
@@ -323,7 +323,7 @@ def _route(b: Builder, node: Node, words: list[str]) -> None:
     distance = 1
     tunneled = False
     if len(words) > 5:
-        if words[5].isdigit() and words[5].isascii():
+        if words[5].isdecimal() and words[5].isascii():
             distance = int(words[5])
         tunneled = any(w.lower() == "tunneled" for w in words[5:])
     b.routes.append(StaticRoute(prefix, hop_net.network_address, words[1], distance, None, tunneled, b.src(node)))
@@ -351,7 +351,7 @@ def _threat_detection(b: Builder, node: Node, words: list[str]) -> None:
 
 
 def _logging(b: Builder, node: Node, words: list[str]) -> None:
-    if len(words) > 2 and words[1].lower() == "queue" and words[2].isdigit():
+    if len(words) > 2 and words[1].lower() == "queue" and words[2].isdecimal():
         b.logging_queue, b.logging_queue_source = int(words[2]), b.src(node)
 
 

@@ -68,13 +68,13 @@ def _isakmp_family(b: Builder, node: Node, words: list[str], offset: int, versio
         return
     sub = words[offset].lower()
     args = words[offset + 1 :]
-    if sub == "policy" and args and args[0].isdigit():
+    if sub == "policy" and args and args[0].isdecimal():
         _policy(b, node, version, int(args[0]), args[1:])
     elif sub == "enable" and args:
         b.ike_enables.append(IkeEnable(args[0], version, b.src(node)))
     elif sub == "nat-traversal":
         b.ike["nat_traversal"] = True
-        if args and args[0].isdigit():
+        if args and args[0].isdecimal():
             b.ike["nat_traversal_keepalive"] = int(args[0])
         b.ike_sources["nat_traversal"] = b.src(node)
     elif sub == "identity" and args:
@@ -130,7 +130,7 @@ def _policy_attr(b: Builder, node: Node, version: int, words: list[str],
     if version == 2:
         if key in ("encryption", "integrity", "prf") and vals:
             attrs[key] = (tuple(vals), src)
-        elif key == "group" and vals and all(v.isdigit() for v in vals):
+        elif key == "group" and vals and all(v.isdecimal() for v in vals):
             attrs["group"] = (tuple(int(v) for v in vals), src)
         elif key == "lifetime" and vals:
             attrs["lifetime"] = (_lifetime(vals), src)
@@ -143,7 +143,7 @@ def _policy_attr(b: Builder, node: Node, version: int, words: list[str],
         attrs["hash"] = (IKE_HASH[vals[0]], src)
     elif key == "authentication" and vals and vals[0] in IKE_AUTHENTICATION:
         attrs["authentication"] = (IKE_AUTHENTICATION[vals[0]], src)
-    elif key == "group" and vals and vals[0].isdigit():
+    elif key == "group" and vals and vals[0].isdecimal():
         attrs["group"] = (int(vals[0]), src)
     elif key == "lifetime" and vals:
         life = _lifetime(vals)
@@ -160,7 +160,7 @@ def _lifetime(vals: list[str]) -> int | None:
         return 0  # ASA `lifetime none`: no expiry
     if vals[0] == "seconds" and len(vals) > 1:
         vals = vals[1:]
-    return int(vals[0]) if vals[0].isdigit() else None
+    return int(vals[0]) if vals[0].isdecimal() else None
 
 
 def finish_ike(b: Builder) -> tuple[tuple[IkePolicy, ...], tuple[Ikev2Proposal, ...]]:
@@ -223,7 +223,7 @@ def _crypto_ipsec(b: Builder, node: Node, words: list[str]) -> None:
         _ipsec_proposal(b, node, rest[2])
     elif low[:1] == ["profile"] and len(rest) > 1:
         _ipsec_profile(b, node, rest[1])
-    elif low[:2] == ["security-association", "lifetime"] and len(low) >= 4 and low[3].isdigit():
+    elif low[:2] == ["security-association", "lifetime"] and len(low) >= 4 and low[3].isdecimal():
         if low[2] == "seconds":
             b.ipsec_lifetime_seconds = int(low[3])
         elif low[2] == "kilobytes":
@@ -231,7 +231,7 @@ def _crypto_ipsec(b: Builder, node: Node, words: list[str]) -> None:
         else:
             b.unrecognised(node, "crypto ipsec")
     elif low[:2] == ["security-association", "replay"]:
-        if "window-size" in low and low[-1].isdigit():
+        if "window-size" in low and low[-1].isdecimal():
             b.replay_window = int(low[-1])
     elif low[:1] == ["security-association"] or (low and low[0] in _QUIET_IPSEC):
         return  # pmtu-aging, idle timers: no effect on negotiation
@@ -308,7 +308,7 @@ def _ipsec_profile(b: Builder, node: Node, name: str) -> None:
             values["ikev2_proposals"] = tuple(cw[3:])
         elif low[:2] == ["set", "pfs"]:
             values["pfs_group"] = _pfs_group(b, low[2:])
-        elif low[:4] == ["set", "security-association", "lifetime", "seconds"] and len(low) > 4 and low[4].isdigit():
+        elif low[:4] == ["set", "security-association", "lifetime", "seconds"] and len(low) > 4 and low[4].isdecimal():
             values["lifetime_seconds"] = int(low[4])
         elif low[:1] == ["responder-only"]:
             values["responder_only"] = True
@@ -325,7 +325,7 @@ def _pfs_group(b: Builder, args: list[str]) -> int | None:
         return b.gen.pfs_default_group
     token = args[0]
     digits = token.removeprefix("group")
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if digits.isdecimal() else None
 
 
 # --------------------------------------------------------------------------- crypto maps
@@ -342,7 +342,7 @@ def _crypto_map(b: Builder, node: Node, words: list[str]) -> None:
         b.bindings.append(CryptoMapBinding(name, words[4], src))
         b.map_sources.setdefault(name, src)
         return
-    if not (words[3].isdigit() and words[3].isascii()):
+    if not (words[3].isdecimal() and words[3].isascii()):
         if words[3].lower() in ("client", "isakmp", "redundancy"):
             return  # PIX client configuration / authentication: remote-access details
         b.unrecognised(node, "crypto map")
@@ -351,7 +351,7 @@ def _crypto_map(b: Builder, node: Node, words: list[str]) -> None:
 
 
 def _crypto_dynamic_map(b: Builder, node: Node, words: list[str]) -> None:
-    if len(words) < 4 or not (words[3].isdigit() and words[3].isascii()):
+    if len(words) < 4 or not (words[3].isdecimal() and words[3].isascii()):
         b.unrecognised(node, "crypto dynamic-map")
         return
     _map_entry_line(b, node, words[2], int(words[3]), words[4:], dynamic=True)
@@ -406,9 +406,9 @@ def _map_entry_line(b: Builder, node: Node, name: str, seq: int, rest: list[str]
         v["pfs_group"] = group
         entry.attr_sources["pfs"] = src
     elif what == "security-association" and args[:1] == ["lifetime"] and len(args) >= 3:
-        if args[1] == "seconds" and args[2].isdigit():
+        if args[1] == "seconds" and args[2].isdecimal():
             v["lifetime_seconds"] = int(args[2])
-        elif args[1] == "kilobytes" and args[2].isdigit():
+        elif args[1] == "kilobytes" and args[2].isdecimal():
             v["lifetime_kilobytes"] = int(args[2])
         elif args[1] == "kilobytes" and args[2] == "unlimited":
             v["lifetime_kilobytes"] = 0

@@ -142,8 +142,8 @@ def _keepalive(args: list[str], src: Source) -> Keepalive | None:
     if args[:1] == ["threshold"] and len(args) >= 2:
         if args[1] == "infinite":
             return Keepalive(True, None, None, source=src)  # respond only, never initiate
-        if args[1].isdigit():
-            retry = int(args[3]) if len(args) >= 4 and args[2] == "retry" and args[3].isdigit() else None
+        if args[1].isdecimal():
+            retry = int(args[3]) if len(args) >= 4 and args[2] == "retry" and args[3].isdecimal() else None
             return Keepalive(True, int(args[1]), retry, source=src)
     return None
 
@@ -257,6 +257,6 @@ def handle_aaa_server(b: Builder, node: Node, words: list[str]) -> None:
         timeout = None
         for child in node.children:
             cw = child.words
-            if cw[0].lower() == "timeout" and len(cw) > 1 and cw[1].isdigit():
+            if cw[0].lower() == "timeout" and len(cw) > 1 and cw[1].isdecimal():
                 timeout = int(cw[1])
         b.aaa_servers.append(AaaServer(group, b.aaa_protocols.get(group), args[1], interface, timeout, b.src(node)))

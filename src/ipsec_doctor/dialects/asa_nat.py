@@ -10,7 +10,8 @@ or 3 with ``after-auto``) and object NAT inside ``object network`` (section 2).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 
 from ..model import IPNetwork, NatRule
 from .asa_context import Builder
@@ -46,7 +47,7 @@ def handle_nat(b: Builder, node: Node, words: list[str]) -> None:
 
 
 def _legacy_nat(b: Builder, node: Node, words: list[str], real: str) -> None:
-    if len(words) < 3 or not words[2].isdigit():
+    if len(words) < 3 or not words[2].isdecimal():
         b.unrecognised(node, "nat")
         return
     nat_id = int(words[2])
@@ -74,7 +75,7 @@ def _legacy_nat(b: Builder, node: Node, words: list[str], real: str) -> None:
 def handle_global(b: Builder, node: Node, words: list[str]) -> None:
     """``global (if) N interface|A[-B] [netmask M]``: the mapped side of ``nat (if) N``."""
     pair = _pair(words[1]) if len(words) > 1 else None
-    if pair is None or len(words) < 4 or not words[2].isdigit():
+    if pair is None or len(words) < 4 or not words[2].isdecimal():
         b.unrecognised(node, "global")
         return
     b.nat_rules.append(NatRule("asa-global", len(b.nat_rules), mapped_interface=pair[0], nat_id=int(words[2]),
@@ -129,7 +130,7 @@ def _masked_tuple(b: Builder, token: str, mask: str | None) -> tuple[IPNetwork, 
 def _twice(b: Builder, node: Node, words: list[str], real_if: str, mapped_if: str) -> None:
     i = 2
     section = 1
-    if i < len(words) and words[i].isdigit():
+    if i < len(words) and words[i].isdecimal():
         i += 1  # rule line number, not an identifier
     if i < len(words) and words[i].lower() == "after-auto":
         section = 3
@@ -263,4 +264,16 @@ def finish_nat(b: Builder) -> tuple[NatRule, ...]:
         return (0, {"asa-nat0": 0, "asa-static": 1}.get(r.kind, 2), 0, idx)
 
     ordered = [r for _, r in sorted(enumerate(resolved), key=key)]
-    return tuple(replace(r, order=n) for n, r in enumerate(ordered))
+    # most rules already sit at their creation index: keep those objects as they are
+    return tuple(r if r.order == n else _with_order(r, n) for n, r in enumerate(ordered))
+
+
+_NAT_FIELDS = attrgetter(*(f.name for f in fields(NatRule)))
+_ORDER_INDEX = [f.name for f in fields(NatRule)].index("order")
+
+
+def _with_order(rule: NatRule, order: int) -> NatRule:
+    """``dataclasses.replace(rule, order=order)`` at a quarter of the cost (no keyword checking)."""
+    values = list(_NAT_FIELDS(rule))
+    values[_ORDER_INDEX] = order
+    return NatRule(*values)

@@ -57,7 +57,7 @@ def lenient_ip(token: str) -> IPAddress | None:
     if addr is not None:
         return addr
     parts = token.split(".")
-    if len(parts) == 4 and all(p.isdigit() for p in parts):
+    if len(parts) == 4 and all(p.isdecimal() for p in parts):
         try:
             return ip_address(".".join(str(int(p)) for p in parts))
         except ValueError:
@@ -74,14 +74,14 @@ def _v4_int(token: str) -> int | None:
     if len(parts) != 4:
         return None
     a, b, c, d = parts
-    # isascii: str.isdigit() also accepts digits such as "²" that int() rejects
-    if not (token.isascii() and a.isdigit() and b.isdigit() and c.isdigit() and d.isdigit()
-            and len(a) <= 3 and len(b) <= 3 and len(c) <= 3 and len(d) <= 3):
+    # isascii: str.isdecimal() also accepts digits such as "²" that int() rejects
+    if not (a.isdecimal() and b.isdecimal() and c.isdecimal() and d.isdecimal()
+            and len(a) < 4 and len(b) < 4 and len(c) < 4 and len(d) < 4 and token.isascii()):
         return None
-    value = (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
-    if int(a) > 255 or int(b) > 255 or int(c) > 255 or int(d) > 255:
+    w, x, y, z = int(a), int(b), int(c), int(d)
+    if w > 255 or x > 255 or y > 255 or z > 255:
         return None
-    return value
+    return (w << 24) | (x << 16) | (y << 8) | z
 
 
 def _strict_v4_int(token: str) -> int | None:
@@ -91,7 +91,7 @@ def _strict_v4_int(token: str) -> int | None:
         return None
     value = 0
     for part in parts:
-        if not part.isdigit() or len(part) > 3 or (part[0] == "0" and len(part) > 1):
+        if not part.isdecimal() or len(part) > 3 or (part[0] == "0" and len(part) > 1):
             return None
         octet = int(part)
         if octet > 255:
@@ -111,14 +111,25 @@ def parse_address(token: str) -> IPAddress | None:
         return None
 
 
+# The 33 contiguous masks as printed (``255.255.255.0``) → (mask, prefix): no parsing for them.
+_MASK_TEXT: dict[str, tuple[int, int]] = {str(IPv4Address(m)): (m, n) for m, n in _MASK_PREFIX.items()}
+
+
 @lru_cache(maxsize=65536)
 def v4_network(addr: str, mask: str) -> IPv4Network | None:
     """``10.0.0.0`` + ``255.0.0.0`` → 10.0.0.0/8 (host bits cleared); None when not an address/contiguous mask."""
-    a, m = _v4_int(addr), _v4_int(mask)
-    if a is None or m is None:
+    known = _MASK_TEXT.get(mask)
+    if known is None:
+        m = _v4_int(mask)  # leading zeros (``255.255.255.000``) or not a contiguous mask
+        prefix = _MASK_PREFIX.get(m) if m is not None else None
+        if m is None or prefix is None:
+            return None
+    else:
+        m, prefix = known
+    a = _v4_int(addr)
+    if a is None:
         return None
-    prefix = _MASK_PREFIX.get(m)
-    return IPv4Network((a & m, prefix)) if prefix is not None else None
+    return IPv4Network((a & m, prefix))
 
 
 @lru_cache(maxsize=65536)
@@ -456,7 +467,7 @@ def _read_address(b: Builder, words: list[str], i: int) -> Operand | None:
 
 def _looks_like_mask(token: str) -> bool:
     parts = token.split(".")
-    return len(parts) == 4 and parts[0].isdigit() and parts[1].isdigit() and parts[2].isdigit() and parts[3].isdigit()
+    return len(parts) == 4 and parts[0].isdecimal() and parts[1].isdecimal() and parts[2].isdecimal() and parts[3].isdecimal()
 
 
 def is_host_network(net: IPNetwork) -> bool:

@@ -46,7 +46,7 @@ def normalise_protocol(token: str) -> str:
 
 def port_number(token: str) -> int | None:
     """Port keyword or number → number (None if unknown)."""
-    if token.isdigit():
+    if token.isdecimal():
         value = int(token)
         return value if 0 <= value <= 65535 else None
     return PORT_NAMES.get(token.lower())
@@ -172,7 +172,7 @@ def canonical_interface(name: str) -> str:
     for prefix, full in _INTERFACE_PREFIXES:
         if low.startswith(prefix):
             rest = compact[len(prefix):]
-            if rest and (rest[0].isdigit() or (prefix == low[: len(prefix)] and len(prefix) > 2 and rest[0] in "/.")):
+            if rest and (rest[0].isdecimal() or (prefix == low[: len(prefix)] and len(prefix) > 2 and rest[0] in "/.")):
                 return full + rest
             if not rest and len(prefix) > 3:
                 return full

@@ -79,8 +79,17 @@ class IosContext:
 
     def src(self, node: Node) -> Source:
         """The redacted :class:`Source` of a tree node (the user's own spelling of the line)."""
-        text = self.raw.get(node.line)
-        return Source(self.file, node.line, redacted(text.strip() if text is not None else node.text))
+        line = node.line
+        text = self.raw.get(line)
+        text = node.text if text is None else text.strip()
+        low = text.lower()
+        # redacted(), inlined: this runs once per element of the model
+        if (
+            "key" in low or "pass" in low or "secret" in low or "community" in low
+            or "auth" in low or "psk" in low or "snmp" in low
+        ):
+            text = redact_line(text)
+        return Source(self.file, line, text)
 
     def problem(self, node: Node, message: str) -> None:
         self.problems.append(ParseProblem(self.file, node.line, message))
@@ -128,8 +137,11 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_ANY_NETWORK = IPv4Network("0.0.0.0/0")
+
+
 def int_or_none(token: str | None) -> int | None:
-    if token is None or not token.isdigit():
+    if token is None or not token.isdecimal():
         return None
     return int(token)
 
@@ -146,11 +158,11 @@ def peer_network(address: str, mask: str | None) -> IPNetwork | None:
         except ValueError:
             return None
         return net if isinstance(net, (IPv4Network, IPv6Network)) else None
-    if parse_ip(address) is None:
-        return None
     if mask is None:
         if address == "0.0.0.0":
-            return IPv4Network("0.0.0.0/0")
-        return IPv4Network(f"{address}/32")
+            return _ANY_NETWORK
+        return host_network(address)  # None when not an IPv4 address
+    if parse_ip(address) is None:
+        return None
     return network_from_mask(address, mask, False)
 

@@ -299,7 +299,7 @@ def _ikev2_proposal(ctx: IosContext, node: Node, name: str) -> None:
         head = cw[0].lower()
         if head in ("encryption", "integrity", "prf") and len(cw) > 1:
             raw[head] = [w.lower() for w in cw[1:]]
-        elif head == "group" and len(cw) > 1 and all(w.isdigit() for w in cw[1:]):
+        elif head == "group" and len(cw) > 1 and all(w.isdecimal() for w in cw[1:]):
             raw["groups"] = [int(w) for w in cw[1:]]
         else:
             ctx.unrecognised(child, "crypto ikev2 proposal")

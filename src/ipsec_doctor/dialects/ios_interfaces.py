@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from ipaddress import IPv4Interface, IPv4Network, ip_interface
 from typing import Any
 
@@ -18,10 +19,14 @@ from ..model import (
     TunnelSettings,
     frozen_map,
 )
-from .common import canonical_interface
+from .common import canonical_interface as _canonical_interface
 from .defaults_ios import IOS_TUNNEL_MODE_DEFAULT
 from .ios_context import IosContext, int_or_none, mask_to_prefix, parse_ip
 from .tree import Node
+
+# Interface names repeat (routes, NAT, tunnel sources): the spelling → canonical
+# name mapping is a pure function, memoised.
+canonical_interface = lru_cache(maxsize=4096)(_canonical_interface)
 
 _INTERFACE_SUFFIXES = frozenset({"point-to-point", "multipoint"})
 
@@ -37,7 +42,7 @@ def _interface_arg(words: list[str], at: int) -> str | None:
     if at >= len(words):
         return None
     name = words[at]
-    if not any(c.isdigit() for c in name) and at + 1 < len(words) and words[at + 1][:1].isdigit():
+    if not any(c.isdecimal() for c in name) and at + 1 < len(words) and words[at + 1][:1].isdecimal():
         name += words[at + 1]
     return canonical_interface(name)
 
@@ -58,15 +63,23 @@ def parse_interface(ctx: IosContext, node: Node) -> None:
         _interface_line(ctx, child, itf)
 
 
+# First words of the interface sub-commands read below (besides pppoe*); any other line
+# (speed, encapsulation, standby...) is skipped before its words are lower-cased.
+_INTERFACE_HEADS = frozenset({"ip", "shutdown", "shut", "description", "crypto", "vrf", "tunnel"})
+
+
 def _interface_line(ctx: IosContext, node: Node, itf: dict[str, Any]) -> None:
     words = node.words
-    low = [w.lower() for w in words]
-    negated = low[0] == "no"
+    head = words[0].lower()
+    negated = head == "no"
     if negated:
-        words, low = words[1:], low[1:]
-        if not low:
+        words = words[1:]
+        if not words:
             return
-    head = low[0]
+        head = words[0].lower()
+    if head not in _INTERFACE_HEADS and not head.startswith("pppoe"):
+        return
+    low = [w.lower() for w in words]
     if low[:2] == ["ip", "address"]:
         _interface_address(ctx, node, itf, words, low, negated)
     elif head in ("shutdown", "shut"):
@@ -133,10 +146,11 @@ def _interface_address(
             itf["addresses"].append(address)
         return
     prefix = mask_to_prefix(words[3])
-    if parse_ip(words[2]) is None or prefix is None:
+    host = parse_ip(words[2])
+    if host is None or prefix is None:
         ctx.problem(node, "interface address or mask is not a valid IPv4 address/netmask")
         return
-    address = IPv4Interface(f"{words[2]}/{prefix}")
+    address = IPv4Interface((int(host), prefix))  # from integers: no second parse
     if "secondary" in low[4:]:
         itf["addresses"].append(address)
     elif itf["addresses"]:
@@ -232,7 +246,8 @@ def parse_ip_route(ctx: IosContext, node: Node) -> None:
     vrf = None
     if words[:1] and words[0].lower() == "vrf" and len(words) > 1:
         vrf, words = words[1], words[2:]
-    if len(words) < 3 or parse_ip(words[0]) is None:
+    destination = parse_ip(words[0]) if len(words) >= 3 else None
+    if destination is None:
         if words and words[0].lower() in ("profile", "static"):
             return
         ctx.unrecognised(node, "ip route")
@@ -241,7 +256,7 @@ def parse_ip_route(ctx: IosContext, node: Node) -> None:
     if prefix is None:
         ctx.problem(node, "ip route mask is not a valid netmask, ignored")
         return
-    network = IPv4Network(f"{words[0]}/{prefix}", strict=False)
+    network = IPv4Network((int(destination), prefix), strict=False)
     rest = words[2:]
     interface = None
     next_hop = parse_ip(rest[0])
@@ -254,7 +269,7 @@ def parse_ip_route(ctx: IosContext, node: Node) -> None:
             next_hop = parse_ip(rest[1])
             i = 2
     distance = 1
-    if i < len(rest) and rest[i].isdigit():
+    if i < len(rest) and rest[i].isdecimal():
         distance = int(rest[i])
     ctx.routes.append(StaticRoute(network, next_hop, interface, distance, vrf, source=ctx.src(node)))
 
@@ -318,7 +333,7 @@ def _static_nat(ctx: IosContext, node: Node, words: list[str], low: list[str], o
         ctx.unrecognised(node, "ip nat static")
         return
     if service:
-        ports = [a for a in args if a.isdigit()]
+        ports = [a for a in args if a.isdecimal()]
         service = service + tuple(ports[:2])
     local, glob = addresses[0], addresses[1]
     prefix_len = 32
@@ -346,7 +361,7 @@ def parse_route_map(ctx: IosContext, node: Node) -> None:
     for word in words[2:]:
         if word.lower() in ("permit", "deny"):
             action = word.lower()
-        elif word.isdigit():
+        elif word.isdecimal():
             seq = int(word)
     entries = ctx.route_maps.setdefault(name, {})
     ctx.route_map_sources.setdefault(name, ctx.src(node))

@@ -38,7 +38,7 @@ def parse_transform_set(ctx: IosContext, node: Node) -> None:
         token = tokens[i]
         if token in _ESP_CIPHERS:
             bits = None
-            if i + 1 < len(tokens) and tokens[i + 1].isdigit():
+            if i + 1 < len(tokens) and tokens[i + 1].isdecimal():
                 bits = int(tokens[i + 1])
                 transforms.append(f"{token} {tokens[i + 1]}")
                 i += 1
@@ -79,7 +79,7 @@ def _pfs_group(ctx: IosContext, node: Node, words: list[str]) -> int | None:
     if len(words) < 3:
         return IOS_PFS_DEFAULT_GROUP
     token = words[2].lower()
-    if token.startswith("group") and token[5:].isdigit():
+    if token.startswith("group") and token[5:].isdecimal():
         return int(token[5:])
     ctx.problem(node, f"unrecognised PFS group {words[2]!r}, ignored")
     return None
@@ -131,8 +131,11 @@ def parse_crypto_map(ctx: IosContext, node: Node) -> None:
         ctx.unrecognised(node, "crypto map")
         return
     name = words[2]
-    cmap = ctx.crypto_maps.setdefault(name, {"entries": {}, "source": ctx.src(node)})
-    if words[3].isdigit():
+    cmap = ctx.crypto_maps.get(name)
+    if cmap is None:  # (not setdefault: that would build a Source for every entry of the map)
+        cmap = {"entries": {}, "source": ctx.src(node)}
+        ctx.crypto_maps[name] = cmap
+    if words[3].isdecimal():
         seq = int(words[3])
         kind = low[4] if len(low) > 4 else "ipsec-isakmp"
         entry = cmap["entries"].get(seq)
@@ -169,7 +172,7 @@ def parse_crypto_map(ctx: IosContext, node: Node) -> None:
 def parse_dynamic_map(ctx: IosContext, node: Node) -> None:
     """``crypto dynamic-map NAME SEQ`` → entries of :attr:`Device.dynamic_maps`."""
     words = node.words
-    if len(words) < 4 or not words[3].isdigit():
+    if len(words) < 4 or not words[3].isdecimal():
         ctx.unrecognised(node, "crypto dynamic-map")
         return
     name, seq = words[2], int(words[3])
@@ -182,50 +185,58 @@ def parse_dynamic_map(ctx: IosContext, node: Node) -> None:
 
 
 def _entry_children(ctx: IosContext, node: Node, entry: dict[str, Any], block: str) -> None:
+    # Dispatched on the first two words (a head end has thousands of these entries);
+    # the Source is built only for the lines that keep one.
     sources = entry["sources"]
     for child in node.children:
         cw = child.words
         low = [w.lower() for w in cw]
-        src = ctx.src(child)
-        if low[:2] == ["set", "peer"] and len(cw) > 2:
-            peer = Peer(cw[2], parse_ip(cw[2]), src)
-            if "default" in low[3:]:
-                entry["peers"].insert(0, peer)  # the default peer is tried first
-            else:
-                entry["peers"].append(peer)
-            sources.setdefault("peer", src)
-        elif low[:2] == ["set", "transform-set"] and len(cw) > 2:
-            entry["transform_sets"] = tuple(cw[2:])
-            sources["transform-set"] = src
-        elif low[:2] == ["match", "address"] and len(cw) > 2:
-            entry["match_acl"] = cw[2]
-            sources["match"] = src
-        elif low[:2] == ["set", "pfs"]:
-            entry["pfs_group"] = _pfs_group(ctx, child, cw)
-            sources["pfs"] = src
-        elif low[:3] == ["set", "security-association", "lifetime"] and len(cw) > 4:
-            if low[3] == "seconds":
-                entry["lifetime_seconds"] = int_or_none(cw[4])
-            elif low[3] == "kilobytes":
-                entry["lifetime_kilobytes"] = int_or_none(cw[4])
+        head = low[0]
+        second = low[1] if len(low) > 1 else None
+        count = len(cw)
+        if head == "set":
+            if second == "peer" and count > 2:
+                src = ctx.src(child)
+                peer = Peer(cw[2], parse_ip(cw[2]), src)
+                if "default" in low[3:]:
+                    entry["peers"].insert(0, peer)  # the default peer is tried first
+                else:
+                    entry["peers"].append(peer)
+                sources.setdefault("peer", src)
+            elif second == "transform-set" and count > 2:
+                entry["transform_sets"] = tuple(cw[2:])
+                sources["transform-set"] = ctx.src(child)
+            elif second == "pfs":
+                entry["pfs_group"] = _pfs_group(ctx, child, cw)
+                sources["pfs"] = ctx.src(child)
+            elif second == "security-association" and count > 4 and low[2] == "lifetime":
+                if low[3] == "seconds":
+                    entry["lifetime_seconds"] = int_or_none(cw[4])
+                elif low[3] == "kilobytes":
+                    entry["lifetime_kilobytes"] = int_or_none(cw[4])
+                else:
+                    ctx.unrecognised(child, block)
+                    continue
+                sources["lifetime"] = ctx.src(child)
+            elif second == "isakmp-profile" and count > 2:
+                entry["isakmp_profile"] = cw[2]
+                sources["isakmp-profile"] = ctx.src(child)
+            elif second == "ikev2-profile" and count > 2:
+                entry["ikev2_profile"] = cw[2]
+                sources["ikev2-profile"] = ctx.src(child)
+            elif second == "ikev2-ipsec-proposal" and count > 2:
+                entry["ikev2_proposals"] = tuple(cw[2:])
+            elif second in ("nat", "security-association", "session-key"):
+                continue  # `set nat demux`, idle-time, replay, level per-host: not needed by the checks
             else:
                 ctx.unrecognised(child, block)
-                continue
-            sources["lifetime"] = src
-        elif low[0] == "reverse-route":
+        elif head == "match" and second == "address" and count > 2:
+            entry["match_acl"] = cw[2]
+            sources["match"] = ctx.src(child)
+        elif head == "reverse-route":
             entry["reverse_route"] = True
-            sources["reverse-route"] = src
-        elif low[:2] == ["set", "isakmp-profile"] and len(cw) > 2:
-            entry["isakmp_profile"] = cw[2]
-            sources["isakmp-profile"] = src
-        elif low[:2] == ["set", "ikev2-profile"] and len(cw) > 2:
-            entry["ikev2_profile"] = cw[2]
-            sources["ikev2-profile"] = src
-        elif low[:2] == ["set", "ikev2-ipsec-proposal"] and len(cw) > 2:
-            entry["ikev2_proposals"] = tuple(cw[2:])
-        elif low[:2] == ["set", "nat"] or low[:2] == ["set", "security-association"]:
-            continue  # `set nat demux`, idle-time, replay, level per-host: not needed by the checks
-        elif low[:2] == ["set", "session-key"] or low[0] in ("description", "qos"):
+            sources["reverse-route"] = ctx.src(child)
+        elif head in ("description", "qos"):
             continue
         else:
             ctx.unrecognised(child, block)

@@ -139,7 +139,7 @@ def _alternatives(pattern: str) -> list[str] | None:
 
 
 def _factor(alternatives: list[str]) -> str:
-    """``crypto\s+a|crypto\s+b|c`` → ``crypto\s+(?:a|b)|c`` (same strings matched)."""
+    r"""``crypto\s+a|crypto\s+b|c`` → ``crypto\s+(?:a|b)|c`` (same strings matched)."""
     groups: dict[str, list[str] | None] = {}  # leading word → the rests; None: kept whole
     for alternative in alternatives:
         lead = _LEADING_WORD.match(alternative)
