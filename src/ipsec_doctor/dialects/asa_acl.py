@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..model import ANY4, AclEntry, IPNetwork, PortRanges, Service
+from ..model import ANY4, AclEntry, PortRanges, Service
 from .asa_context import AclBuild, Builder
 from .asa_objects import MISSING_OPERAND as _MISSING
 from .asa_objects import read_address, resolve_group

@@ -9,6 +9,7 @@ turned into the frozen :class:`~ipsec_doctor.model.Device` at the end.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..model import (
     AaaServer,
@@ -19,9 +20,9 @@ from ..model import (
     GroupPolicy,
     IkeEnable,
     IkePolicy,
-    InterfaceAcl,
     Ikev2Proposal,
     Interface,
+    InterfaceAcl,
     IpsecProfile,
     IpsecProposal,
     ManagementPermit,
@@ -40,6 +41,9 @@ from ..model import (
 from ..redact import redact_line
 from .defaults_asa import AsaGeneration
 from .tree import Node
+
+if TYPE_CHECKING:
+    from .asa_objects import Operand  # asa_objects imports this module
 
 
 def _secretish(text: str) -> bool:
@@ -105,7 +109,7 @@ class Builder:
     service_objects: dict[str, ServiceObject] = field(default_factory=dict)
     raw_groups: dict[str, RawGroup] = field(default_factory=dict)
     groups: dict[str, ObjectGroup] = field(default_factory=dict)  # resolved, memo
-    operands: dict[tuple[str, str | None], object] = field(default_factory=dict)  # asa_objects.read_address memo
+    operands: dict[tuple[str, str | None], Operand | None] = field(default_factory=dict)  # read_address memo
     network_keys: dict[int, tuple[object, tuple[int, int, int]]] = field(default_factory=dict)  # id → (net, key)
     resolving: set[str] = field(default_factory=set)
     acls: dict[str, AclBuild] = field(default_factory=dict)
