@@ -15,6 +15,7 @@ import gc
 import re
 from collections.abc import Callable
 from ipaddress import IPv4Interface, ip_address, ip_interface
+from pathlib import PurePath
 
 from ..inputs import ConfigSection
 from ..model import (
@@ -319,14 +320,17 @@ def _route(b: Builder, node: Node, words: list[str]) -> None:
     hop_net = name_or_host(b, words[4])
     if prefix is None or hop_net is None:
         b.unrecognised(node, "route")
-        return
+        if prefix is None:
+            return
+        # The egress interface is explicit even when the gateway is a placeholder: keep it.
     distance = 1
     tunneled = False
     if len(words) > 5:
         if words[5].isdecimal() and words[5].isascii():
             distance = int(words[5])
         tunneled = any(w.lower() == "tunneled" for w in words[5:])
-    b.routes.append(StaticRoute(prefix, hop_net.network_address, words[1], distance, None, tunneled, b.src(node)))
+    hop = hop_net.network_address if hop_net is not None else None
+    b.routes.append(StaticRoute(prefix, hop, words[1], distance, None, tunneled, b.src(node)))
 
 
 def _router(b: Builder, node: Node, words: list[str]) -> None:
@@ -465,7 +469,7 @@ def _freeze(b: Builder, section: ConfigSection, platform: Platform, version: str
     acls = {name: AccessList(name, a.kind, tuple(a.entries), a.source)  # type: ignore[arg-type]
             for name, a in b.acls.items()}
     return Device(
-        name=b.hostname or section.name_hint or section.file,
+        name=b.hostname or section.name_hint or PurePath(section.file).stem or section.file,
         platform=platform,
         file=section.file,
         version=version,
