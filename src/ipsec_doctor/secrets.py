@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 _SALT = os.urandom(16)
+_CLASSES = tuple(re.compile(p) for p in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]"))
 
 REDACTED = "<redacted>"
 
@@ -45,14 +46,11 @@ class Secret:
 
     @classmethod
     def from_clear(cls, value: str, encoding: str = "0") -> Secret:
-        classes = sum(
-            1
-            for pattern in (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^a-zA-Z0-9]")
-            if re.search(pattern, value)
-        )
+        classes = sum(1 for pattern in _CLASSES if pattern.search(value))
         return cls(
             SecretState.CLEAR,
-            hmac.new(_SALT, value.encode("utf-8", "surrogateescape"), hashlib.sha256).digest(),
+            # keyed BLAKE2 is a MAC in its own right, and several times cheaper than HMAC-SHA256
+            hashlib.blake2b(value.encode("utf-8", "surrogateescape"), key=_SALT, digest_size=32).digest(),
             len(value),
             classes,
             len(set(value)),
