@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,11 +135,19 @@ def attach_to_tunnels(findings: list[Finding], tunnels: Sequence[Any]) -> list[F
     return out
 
 
-def analyze(paths: Sequence[str | Path], *, platform: str | Platform | None = None) -> Report:
-    """Analyse files or directories; never raises on bad user input."""
+def analyze(
+    paths: Sequence[str | Path],
+    *,
+    platform: str | Platform | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Analyse files or directories; never raises on bad user input.
+
+    ``progress`` is called with each input file's path once it is read.
+    """
     from .inputs import load
 
-    loaded = load(list(paths), platform=_platform(platform))  # type: ignore[attr-defined]
+    loaded = load(list(paths), platform=_platform(platform), progress=progress)  # type: ignore[attr-defined]
     report = Report(inputs=loaded.inputs, texts=loaded.texts)
     report.devices = parse_devices(loaded)
     tunnels, verdicts, findings = diagnose(report.devices)

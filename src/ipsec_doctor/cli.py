@@ -1,4 +1,4 @@
-"""Command line: ``ipsec-doctor analyze | inventory | explain``.
+"""Command line: ``ipsec-doctor analyze | inventory | explain | diff | schema``.
 
 Exit status (../shared/spec/OUTPUT.md): 0 no finding of severity error;
 1 at least one error finding; 2 the inputs could not be used (bad arguments,
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -35,7 +36,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="diagnose every tunnel found in the inputs")
     analyze.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (walked recursively)")
-    analyze.add_argument("--format", choices=("text", "json"), default="text")
+    analyze.add_argument("--format", choices=("text", "json", "html", "sarif"), default="text")
     analyze.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
     analyze.add_argument("--platform", choices=("ios", "asa", "pix6"), help="force the platform of config files")
     analyze.add_argument("--quiet", action="store_true", help="hide info findings")
@@ -46,38 +47,84 @@ def _build_parser() -> argparse.ArgumentParser:
     inventory.add_argument("-o", "--output", metavar="FILE")
     inventory.add_argument("--platform", choices=("ios", "asa", "pix6"))
 
+    diff = sub.add_parser("diff", help="compare two snapshots: findings introduced/resolved, tunnels broken")
+    diff.add_argument("before", metavar="BEFORE", help="snapshot before the change (file or directory)")
+    diff.add_argument("after", metavar="AFTER", help="snapshot after the change")
+    diff.add_argument("--format", choices=("text", "json", "html"), default="text")
+    diff.add_argument("-o", "--output", metavar="FILE")
+    diff.add_argument("--platform", choices=("ios", "asa", "pix6"))
+
+    sub.add_parser("schema", help="print the JSON Schema (draft 2020-12) of `analyze --format json`")
+
     explain = sub.add_parser("explain", help="print a catalog entry: what, why, how it shows, how to fix")
     explain.add_argument("id", nargs="?", metavar="ID", help="catalog ID, e.g. P1-PSK (omit to list all)")
     return parser
 
 
+class _OutputError(Exception):
+    """The report file cannot be written (a bad ``-o``): exit 2 with the reason, not a crash."""
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so a report being written is abandoned and its temp file removed."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise _Terminated()
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
+        from .inputs.reader import _os_problem
         from .report import write_atomic
 
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            raise _OutputError(f"cannot write {output}: {_os_problem(output, exc)}") from None
     else:
         sys.stdout.write(text)
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze
+    from .report.formats import render_report
+    from .report.terminal import progress_for
 
-    report = analyze(args.paths, platform=args.platform)
+    with progress_for(args.paths, sys.stderr) as progress:
+        report = analyze(args.paths, platform=args.platform, progress=progress)
     _print_input_problems(report.inputs)
     if not report.usable:
         sys.stderr.write("ipsec-doctor: no usable input (no config, show output or log found in the given paths)\n")
         return EXIT_UNUSABLE
-    if args.format == "json":
-        from .report.json_report import render_json
-
-        text = render_json(report)
-    else:
-        from .report.text import render_text
-
-        text = render_text(report, quiet=args.quiet)
-    _emit(text, args.output)
+    text = render_report(report, args.format, quiet=args.quiet, output=args.output)
+    if text is not None:  # None: shown on the terminal already
+        _emit(text, args.output)
     return EXIT_ERRORS if report.has_errors else EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .analysis import analyze
+    from .report.formats import render_diff
+
+    reports = []
+    for label, path in (("BEFORE", args.before), ("AFTER", args.after)):
+        report = analyze([path], platform=args.platform)
+        _print_input_problems(report.inputs)
+        if not report.usable:
+            sys.stderr.write(f"ipsec-doctor: no usable input in {label} ({path})\n")
+            return EXIT_UNUSABLE
+        reports.append(report)
+    text, breaks = render_diff(reports[0], reports[1], args.format)
+    _emit(text, args.output)
+    return EXIT_ERRORS if breaks else EXIT_OK
+
+
+def _cmd_schema(_args: argparse.Namespace) -> int:
+    from .report.schema import schema_text
+
+    sys.stdout.write(schema_text())
+    return EXIT_OK
 
 
 def _print_input_problems(inputs: Sequence[object]) -> None:
@@ -129,7 +176,10 @@ def _crash_report(exc: BaseException) -> str:
     user's input, and the input holds keys.
     """
     frames = traceback.extract_tb(exc.__traceback__)
-    fd, path = tempfile.mkstemp(prefix="ipsec-doctor-crash-", suffix=".txt")
+    try:
+        fd, path = tempfile.mkstemp(prefix="ipsec-doctor-crash-", suffix=".txt")
+    except OSError:  # no writable temp directory: the one-line message still goes out
+        return "(nowhere: no writable temporary directory)"
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(f"ipsec-doctor {__version__} crash report, {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
         handle.write(f"python {sys.version.split()[0]} on {sys.platform}\n")
@@ -147,20 +197,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_UNUSABLE
-    handlers = {"analyze": _cmd_analyze, "inventory": _cmd_inventory, "explain": _cmd_explain}
+    handlers = {
+        "analyze": _cmd_analyze,
+        "inventory": _cmd_inventory,
+        "explain": _cmd_explain,
+        "diff": _cmd_diff,
+        "schema": _cmd_schema,
+    }
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (main() called from a worker): leave signals alone
+        previous = None
     try:
         return handlers[args.command](args)
+    except _Terminated:
+        sys.stderr.write("ipsec-doctor: terminated\n")
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         sys.stderr.write("ipsec-doctor: interrupted\n")
         return 130
+    except _OutputError as exc:
+        sys.stderr.write(f"ipsec-doctor: {exc}\n")
+        return EXIT_UNUSABLE
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the top-level guard: a user never sees a traceback
         path = _crash_report(exc)
-        if args.debug:
+        if args.debug and os.path.isfile(path):
             with open(path, encoding="utf-8") as handle:
                 sys.stderr.write(handle.read())
         sys.stderr.write(
             f"ipsec-doctor: internal error ({type(exc).__name__}); this is a bug — crash report written to {path}\n"
         )
         return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -34,7 +34,9 @@ _EMPTY: Mapping[str, object] = MappingProxyType({})
 
 def frozen_map(d: dict | None = None) -> Mapping:  # type: ignore[type-arg]
     """A read-only view used for the model's name-indexed collections."""
-    return MappingProxyType(dict(d or {}))
+    if not d:
+        return _EMPTY  # read-only, so every empty collection can share one view
+    return MappingProxyType(dict(d))
 
 
 class Platform(str, Enum):
@@ -273,6 +275,7 @@ class PreSharedKey:
     ike_version: int = 1
     direction: Literal["both", "local", "remote"] = "both"
     source: Source = NO_SOURCE
+    keyring_peer: str | None = None  # IOS `crypto ikev2 keyring` → `peer NAME` block holding the key
 
 
 @dataclass(frozen=True, slots=True)
@@ -733,6 +736,9 @@ class Device:
     interface_acls: tuple[InterfaceAcl, ...] = ()  # access-group / ip access-group
     management_permits: tuple[ManagementPermit, ...] = ()  # ASA ssh/telnet/http/icmp lines
     problems: tuple[ParseProblem, ...] = ()
+    # The configuration is an excerpt (e.g. `show running-config crypto map`) — no hostname/version
+    # header and no interface section — so absence of a command proves nothing.
+    partial: bool = False
 
     # ----------------------------------------------------------------- lookups
 
@@ -758,3 +764,9 @@ class Device:
 
     def static_entries(self) -> tuple[CryptoMapEntry, ...]:
         return tuple(e for m in self.crypto_maps.values() for e in m.entries)
+
+
+# Last, once every class exists: cheaper construction of the frozen values (see _quick_init).
+from ._quick_init import quicken as _quicken  # noqa: E402
+
+_quicken(globals(), __name__)

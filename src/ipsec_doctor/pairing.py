@@ -13,7 +13,9 @@ device that peers back to our address (index 2), else the dynamic map on the
 remote interface (index 3).  A peer address that is on no device may still
 be a device behind NAT: a device whose crypto interface has a private
 (RFC 1918) address and that peers back to our address.  Route-based tunnels
-(VTI, GRE) pair by tunnel source and destination.
+(VTI, GRE) pair by tunnel source and destination, or with a crypto map
+entry of the destination device that peers with the tunnel source (a VTI
+facing a policy-based end, reported as VTI-PAIR).
 
 Everything is linear in the number of crypto entries and interfaces.
 """
@@ -231,15 +233,15 @@ def find_tunnels(devices: Sequence[Device]) -> list[Tunnel]:
         if not paired:
             pending.append((s, remote_owner))
 
+    # Route-based first: a tunnel interface may face a crypto map entry, which is then no longer one-sided.
+    for t in _route_based(devices, by_address, peers_back, used):
+        add(t)
     for s, owner in pending:
         device, _, cmap, entry, _ = s
         if any((device.name, cmap.name, entry.seq, p.address) in used for p in entry.peers if p.address):
             continue
         first = next((p.address for p in entry.peers if p.address is not None), None)
         add(_one_sided("l2l", _end(s, first), owner))
-
-    for t in _route_based(devices, by_address):
-        add(t)
     return [tunnels[k] for k in sorted(tunnels)]
 
 
@@ -253,7 +255,9 @@ def _tunnel_source(device: Device, itf: Interface) -> IPAddress | None:
 
 
 def _route_based(
-    devices: Sequence[Device], by_address: dict[IPAddress, list[tuple[Device, Interface]]]
+    devices: Sequence[Device], by_address: dict[IPAddress, list[tuple[Device, Interface]]],
+    peers_back: dict[tuple[str, IPAddress], list[_Static]] | None = None,
+    used: set[tuple[str, str, int, IPAddress]] | None = None,
 ) -> list[Tunnel]:
     """VTI and point-to-point GRE tunnels paired by (source, destination) ↔ (destination, source)."""
     ends: dict[tuple[IPAddress, IPAddress], list[tuple[TunnelEnd, str]]] = {}
@@ -278,6 +282,14 @@ def _route_based(
                 out.extend(_make(kind, (a, b)) for b in partners)
                 continue
             owner = next((r[0].name for r in by_address.get(dst, ()) if r[0].name != a.device), None)
+            facing = (peers_back or {}).get((owner, src)) if owner is not None else None
+            if facing:
+                # The other end is a crypto map entry peering with our tunnel source (policy based).
+                rs = min(facing, key=lambda b: (b[2].name, b[3].seq))
+                out.append(_make(kind, (a, _end(rs, src))))
+                if used is not None:
+                    used.add((rs[0].name, rs[2].name, rs[3].seq, src))
+                continue
             out.append(_one_sided(kind, a, owner))
     return out
 

@@ -33,15 +33,23 @@ _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # IOS client configuration group: key [6|7] K
         r"^(\s*key\s+" + _TYPE + r")(\S+)\s*$",
         # passwords and secrets
-        r"^(\s*(?:enable\s+)?(?:password|secret)\s+" + _TYPE + r")(\S+)",
+        r"^(\s*(?:enable\s+)?(?:password|secret)\s+(?:level\s+\d+\s+)?" + _TYPE + r")(\S+)",
         r"^(\s*enable\s+(?:password|secret)\s+(?:level\s+\d+\s+)?" + _TYPE + r")(\S+)",
         r"^(\s*username\s+\S+\s+(?:privilege\s+\d+\s+)?(?:password|secret)\s+" + _TYPE + r")(\S+)",
         r"^(\s*passwd\s+)(\S+)",
+        # ASA / PIX: aaa-server TAG [(IF)] host ADDR [KEY] [timeout N]; RADIUS common password
+        r"^(\s*aaa-server\s+\S+\s+(?:\(\S+\)\s+)?host\s+\S+\s+)(?!timeout\b|key\b)(\S+)",
+        r"^(\s*radius-common-pw\s+)(\S+)",
         r"^(\s*(?:tacacs-server|radius-server)\s+(?:host\s+\S+\s+)?(?:.*\s)?key\s+" + _TYPE + r")(\S+)",
         r"^(\s*key\s+" + _TYPE + r")(\S+)",
         r"^(\s*(?:server-)?key\s+" + _TYPE + r")(\S+)",
         r"^(\s*snmp-server\s+community\s+)(\S+)",
         r"^(\s*snmp-server\s+host\s+\S+\s+(?:\S+\s+)*?community\s+)(\S+)",
+        # IOS: snmp-server host A [vrf V] [informs|traps] [version 1|2c|3 auth|noauth|priv] COMMUNITY ...
+        # (an address in that place is ASA's `snmp-server host IF ADDR`, which holds no community)
+        r"^(\s*snmp-server\s+host\s+\S+\s+(?:vrf\s+\S+\s+)?(?:(?:informs|traps)\s+)?"
+        r"(?:version\s+(?:1|2c|3\s+(?:auth|noauth|priv))\s+)?)"
+        r"(?!(?:community|poll|trap|version|udp-port|informs|traps|vrf)\b|\d+\.\d+\.\d+\.\d+\b)(\S+)",
         r"^(\s*snmp-server\s+user\s+\S+\s+\S+\s+(?:v3\s+)?(?:encrypted\s+)?auth\s+\S+\s+)(\S+)",
         r"^(\s*ntp\s+authentication-key\s+\d+\s+md5\s+)(\S+)",
         r"^(\s*(?:ppp\s+chap|ppp\s+pap\s+sent-username\s+\S+)\s+password\s+" + _TYPE + r")(\S+)",
@@ -69,7 +77,9 @@ _INLINE_SKIP = re.compile(
 )
 # Every pattern above needs one of these words; most lines have none, so this one search
 # keeps redaction off the parse's hot path.
-_MAY_HOLD_SECRET = re.compile(r"key|pass|secret|community|auth|psk", re.IGNORECASE)
+_MAY_HOLD_SECRET = re.compile(r"key|pass|secret|community|auth|psk|aaa-server|-pw|snmp-server", re.IGNORECASE)
+# SNMPv3 users carry two secrets: the auth one (patterns above) and the privacy one.
+_SNMP_PRIV = re.compile(r"^(\s*snmp-server\s+user\s.*?\spriv\s+(?:des56|des|3des|aes\s+\d+)\s+)(\S+)", re.IGNORECASE)
 _KEEP_TOKENS = frozenset({REDACTED.lower(), "<removed>", "*", "****", "*****", "********"})
 
 
@@ -92,7 +102,7 @@ def redact_line(text: str) -> str:
         return text
     for pattern in _PATTERNS:
         if pattern.search(text):
-            return pattern.sub(_sub, text, count=1)
+            return _SNMP_PRIV.sub(_sub, pattern.sub(_sub, text, count=1), count=1)
     if _INLINE_SKIP.match(text):
         return text
     if _INLINE.search(text):

@@ -32,7 +32,7 @@ from .model import Platform
 from .pairing import TunnelEnd
 from .verdict import TunnelVerdict
 
-__all__ = ["NO_SA", "predict_states"]
+__all__ = ["NO_SA", "predict_states", "predict_states_v2"]
 
 NO_SA = "(no SA)"
 
@@ -70,6 +70,8 @@ def predict_states(verdict: TunnelVerdict, ends: Sequence[TunnelEnd]) -> dict[st
     """
     if verdict.verdict == "unknown" or not verdict.directions:
         return {}
+    if getattr(verdict, "ike_version", 1) == 2:
+        return predict_states_v2(verdict, ends)
     direction = verdict.failing or verdict.directions[0]
     failure = direction.phase1.failure if direction.phase1.status == "fail" else None
     out: dict[str, str] = {}
@@ -84,4 +86,47 @@ def predict_states(verdict: TunnelVerdict, ends: Sequence[TunnelEnd]) -> dict[st
             continue
         cause = "UP" if failure is None else _CAUSE.get(failure.catalog_id, "NO_ANSWER")
         out[end.device] = _pick(_TABLE[cause], end, initiator)
+    return out
+
+
+# --------------------------------------------------------------------------- IKEv2: `show crypto ikev2 sa`
+#
+# IOS prints the IKE SA ``Status`` READY (established), IN-NEG (negotiating)
+# or DELETE (being torn down); the ASA prints UP-ACTIVE when the IKE SA is up
+# and NEGOTIATING while the exchange is unanswered.  The table gives the
+# state an engineer usually sees for each stage at which IKEv2 fails — the
+# usual observation from published outputs, not a verified table.
+#
+# | stage (failure ID)                       | initiator ASA | initiator IOS | responder ASA | responder IOS |
+# |------------------------------------------|---------------|---------------|---------------|---------------|
+# | up                                       | UP-ACTIVE     | READY         | UP-ACTIVE     | READY         |
+# | IKE_SA_INIT refused (V2-PROPOSAL, enable) | NEGOTIATING  | IN-NEG        | (no SA)       | (no SA)       |
+# | IKE_AUTH refused (V2-PSK, V2-IDENTITY)   | NEGOTIATING   | IN-NEG        | (no SA)       | DELETE        |
+# | child SA refused (proposal, selectors)   | NEGOTIATING   | DELETE        | (no SA)       | DELETE        |
+
+_V2_TABLE: dict[str, tuple[str, str, str, str]] = {
+    "UP": ("UP-ACTIVE", "READY", "UP-ACTIVE", "READY"),
+    "INIT": ("NEGOTIATING", "IN-NEG", NO_SA, NO_SA),
+    "AUTH": ("NEGOTIATING", "IN-NEG", NO_SA, "DELETE"),
+    "CHILD": ("NEGOTIATING", "DELETE", NO_SA, "DELETE"),
+}
+
+
+def predict_states_v2(verdict: TunnelVerdict, ends: Sequence[TunnelEnd]) -> dict[str, str]:
+    """Device name → the ``Status`` `show crypto ikev2 sa` should show for an IKEv2 tunnel."""
+    direction = verdict.failing or verdict.directions[0]
+    failure = direction.failure
+    if failure is None:
+        stage = "UP"
+    elif direction.failed_phase == 2:
+        stage = "CHILD"
+    elif failure.catalog_id in ("V2-PSK", "V2-IDENTITY"):
+        stage = "AUTH"
+    else:
+        stage = "INIT"
+    row = _V2_TABLE[stage]
+    out: dict[str, str] = {}
+    for end in ends:
+        initiator = end.device == direction.initiator
+        out[end.device] = row[(0 if _asa_like(end) else 1) + (0 if initiator else 2)]
     return out

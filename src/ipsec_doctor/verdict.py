@@ -71,6 +71,7 @@ class TunnelVerdict:
     phase1: Outcome = "unknown"
     phase2: Outcome = "unknown"
     predicted_state: Mapping[str, str] = field(default_factory=dict)  # device → `show crypto isakmp sa` state
+    ike_version: int = 1  # 2 when both ends negotiate with IKEv2 (see negotiate_v2)
 
     @property
     def phase1_status(self) -> Outcome:
@@ -183,6 +184,68 @@ def _direction(a: Device, ea: TunnelEnd, b: Device, eb: TunnelEnd, nat: bool) ->
     return DirectionResult(a.name, b.name, p1, p2)
 
 
+def _route_mismatch(a: Device, ea: TunnelEnd, b: Device, eb: TunnelEnd) -> Failure | None:
+    """A route-based end facing a crypto map, or a VTI facing GRE: the proxies cannot agree (VTI-PAIR)."""
+    if (ea.entry is None) != (eb.entry is None):
+        vti, cmap = (ea, eb) if ea.entry is None else (eb, ea)
+        acl = cmap.entry.match_acl if cmap.entry is not None else None
+        return Failure("VTI-PAIR", "traffic-selectors", "tunnel interface facing a crypto map",
+                       f"{vti.device}'s {vti.interface} (route based) proposes and expects any <-> any proxies, but "
+                       f"{cmap.device}'s {_label(cmap)} proposes only what its crypto ACL {acl or '(none)'} permits",
+                       device=cmap.device)
+    if ea.entry is None and eb.entry is None:
+        ma, mb = _mode(a, ea), _mode(b, eb)
+        if ma is not None and mb is not None and ma.startswith("ipsec") != mb.startswith("ipsec"):
+            return Failure("VTI-PAIR", "tunnel-mode", "tunnel modes differ",
+                           f"{a.name}'s {ea.interface} uses tunnel mode {ma} and {b.name}'s {eb.interface} uses "
+                           f"tunnel mode {mb}: a VTI negotiates any <-> any proxies, GRE over IPsec protects only "
+                           "GRE between the two tunnel endpoints", ma, mb)
+    return None
+
+
+def _label(end: TunnelEnd) -> str:
+    return f"crypto map {end.crypto_map} {end.seq}" if end.crypto_map else end.interface
+
+
+def _mode(device: Device, end: TunnelEnd) -> str | None:
+    itf = device.interface(end.interface)
+    return itf.tunnel.mode if itf is not None and itf.tunnel is not None else None
+
+
+def _with_route_failure(d: DirectionResult, fail: Failure) -> DirectionResult:
+    """Put ``fail`` into the direction's phase 2 (replacing a generic proxy mismatch it explains)."""
+    p2 = d.phase2
+    if p2 is None:
+        return d
+    kept = tuple(f for f in p2.failures if f.catalog_id not in ("P2-MIRROR", "VTI-PAIR"))
+    return replace(d, phase2=replace(p2, status="fail", failures=(fail,) + kept))
+
+
+def _ike_versions(device: Device, end: TunnelEnd) -> frozenset[int]:
+    from .v2_offers import end_ike_versions
+
+    return end_ike_versions(device, end)
+
+
+def _direction_v2(a: Device, ea: TunnelEnd, b: Device, eb: TunnelEnd) -> DirectionResult:
+    from .negotiate_v2 import negotiate_child, negotiate_ike
+    from .v2_offers import child_offer, ike_offer
+
+    p1 = negotiate_ike(ike_offer(a, ea, _ike_interface(a, ea)), ike_offer(b, eb, _ike_interface(b, eb)))
+    p2 = negotiate_child(child_offer(a, ea), child_offer(b, eb))
+    return DirectionResult(a.name, b.name, p1, p2)
+
+
+def _mixed_versions(a: Device, ea: TunnelEnd, va: frozenset[int], b: Device, eb: TunnelEnd,
+                    vb: frozenset[int]) -> DirectionResult:
+    """One end speaks only IKEv1, the other only IKEv2: nothing to negotiate."""
+    v1_only, v2_end = (a, b) if va == frozenset({1}) else (b, a)
+    fail = Failure("V2-PROPOSAL", "ike-version", "one end speaks IKEv1 only",
+                   f"{v2_end.name} negotiates with IKEv2 only and {v1_only.name} with IKEv1 only: the two ends "
+                   "never agree on an IKE version", "IKEv2", "IKEv1", v1_only.name)
+    return DirectionResult(a.name, b.name, Phase1Result("fail", a.name, b.name, failures=(fail,)), None)
+
+
 def _why(d: DirectionResult) -> str:
     f = d.failure
     assert f is not None
@@ -206,6 +269,14 @@ def _up_text(d: DirectionResult) -> str:
     return "comes up" + (f": {', '.join(parts)}" if parts else "")
 
 
+def _up_text_v2(d: DirectionResult) -> str:
+    parts = ["IKEv2"]
+    parts += [n for n in d.phase1.notes if n.startswith("IKE SA:")]
+    if d.phase2 is not None and d.phase2.transform is not None:
+        parts.append(f"child SA with {d.phase2.transform[0]} / {d.phase2.transform[1]}")
+    return "comes up: " + ", ".join(parts)
+
+
 def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, Device]) -> TunnelVerdict:
     """Negotiate ``tunnel`` in every possible direction and sum it up in one line.
 
@@ -223,10 +294,20 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
     if tunnel.kind == "gre" and not (ea.profile or eb.profile):
         return TunnelVerdict(tunnel.id, "unknown", "plain GRE: not protected by IPsec, nothing to negotiate")
     directions = []
-    if not ea.dynamic:
-        directions.append(_direction(da, ea, db, eb, tunnel.nat_between))
-    if not eb.dynamic:
-        directions.append(_direction(db, eb, da, ea, tunnel.nat_between))
+    va, vb = _ike_versions(da, ea), _ike_versions(db, eb)
+    version = 2 if 2 in va and 2 in vb else 1
+    if 1 not in va & vb and 2 not in va & vb:
+        version = 2
+        directions = [_mixed_versions(da, ea, va, db, eb, vb)]
+    else:
+        run = _direction_v2 if version == 2 else (lambda a, x, b, y: _direction(a, x, b, y, tunnel.nat_between))
+        if not ea.dynamic:
+            directions.append(run(da, ea, db, eb))
+        if not eb.dynamic:
+            directions.append(run(db, eb, da, ea))
+        route_fail = _route_mismatch(da, ea, db, eb) if tunnel.kind in ("vti", "gre") else None
+        if route_fail is not None:
+            directions = [_with_route_failure(d, route_fail) for d in directions]
     outcomes = [d.outcome for d in directions]
     p1 = _overall([d.phase1.status.replace("ok", "up") for d in directions])  # type: ignore[misc]
     p2 = _overall([(d.phase2.status.replace("ok", "up") if d.phase2 else "unknown") for d in directions])  # type: ignore[misc]
@@ -239,7 +320,7 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
     elif failing:
         verdict, summary = "fails", _why(failing[0])
     elif up and len(up) == len(directions):
-        verdict, summary = "up", _up_text(up[0])
+        verdict, summary = "up", (_up_text_v2(up[0]) if version == 2 else _up_text(up[0]))
     else:
         verdict = "unknown"
         unknown = next(d for d in directions if d.outcome == "unknown")
@@ -253,7 +334,7 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
         summary = "negotiates, but no traffic passes — NAT-Traversal is off across the NAT between the peers"
     elif warnings and verdict in ("up", "unknown"):
         summary += f"; {warnings[0].summary}"
-    result = TunnelVerdict(tunnel.id, verdict, summary, tuple(directions), p1, p2)
+    result = TunnelVerdict(tunnel.id, verdict, summary, tuple(directions), p1, p2, ike_version=version)
     from .states import predict_states  # states builds on this module's types
 
     return replace(result, predicted_state=predict_states(result, tunnel.ends))

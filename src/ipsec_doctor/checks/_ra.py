@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from ipaddress import IPv4Network, ip_network
 
-from ..model import ANY4, Device, GroupPolicy, Interface, IPNetwork, Platform, Source, TunnelGroup
+from ..model import ANY4, Device, GroupPolicy, Interface, IPNetwork, Platform, Source, TunnelGroup, User
 
 DFLT = "DfltGrpPolicy"
 RA_TYPES = frozenset({"remote-access", "ipsec-ra"})
@@ -183,3 +183,35 @@ def inside_networks(device: Device) -> list[IPv4Network]:
 
 def is_any(net: IPNetwork) -> bool:
     return net == ANY4 or net.prefixlen == 0
+
+
+# --------------------------------------------------------------------------- pool references
+
+
+def _pool_words(value: str) -> list[str]:
+    return [w for w in value.split() if w.lower() not in ("none", "value") and not w.startswith("(")]
+
+
+def referenced_pools(device: Device) -> set[str]:
+    """Names of the address pools something hands out addresses from.
+
+    ASA/PIX: a tunnel-group ``address-pool`` (any type) and the ``address-pools``
+    attribute of any group-policy or username.  IOS: a client group's ``pool``;
+    IOS pools can also be named by IKEv2 authorization policies and PPP
+    ``peer default ip address pool`` lines that the model does not hold, so
+    when no client group names a pool every IOS pool counts as used (a pool
+    that is merely defined harms nothing, but an unseen reference must not
+    hide a real fault).
+    """
+    if device.platform is Platform.IOS:
+        named = {g.pool for g in device.client_groups.values() if g.pool}
+        return named if named else set(device.pools)
+    out: set[str] = set()
+    for tg in device.tunnel_groups.values():
+        out.update(_pool_words(" ".join(tg.address_pools)))
+    holders: list[GroupPolicy | User] = [*device.group_policies.values(), *device.users.values()]
+    for holder in holders:
+        attr = holder.attributes.get("address-pools")
+        if attr is not None:
+            out.update(_pool_words(attr.value))
+    return out

@@ -35,6 +35,7 @@ from ..model import Device, IPNetwork, Platform, Source
 from ..natsim import CryptoFlow, crypto_flows
 from . import Context, check
 from ._fix_natfw import evidence, pool_networks
+from ._partial import excerpt_downgrade
 
 ID = "FW-INTRA"
 
@@ -44,6 +45,7 @@ def _peer_key(flow: CryptoFlow) -> tuple[str, ...]:
 
 
 @check(ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per hairpinned crypto entry on an ASA hub without intra-interface traffic."""
     for device in ctx.devices:

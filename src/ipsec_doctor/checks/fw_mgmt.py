@@ -40,6 +40,7 @@ from ..model import Device, Interface, Platform
 from ..natsim import CryptoFlow, crypto_flows
 from . import Context, check
 from ._fix_natfw import evidence, is_inside
+from ._partial import excerpt_downgrade
 
 ID = "FW-MGMT"
 
@@ -55,6 +56,7 @@ def _managed_flows(flows: list[CryptoFlow], itf: Interface) -> list[CryptoFlow]:
 
 
 @check(ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per interface of an ASA that the tunnel's remote side would manage."""
     for device in ctx.devices:

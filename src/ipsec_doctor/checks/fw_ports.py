@@ -45,6 +45,7 @@ from ..model import AclEntry, Device, InterfaceAcl, IPAddress, IPNetwork, Platfo
 from ..natsim import bound_entries
 from . import Context, check
 from ._fix_natfw import asa_acl_line, asa_net, evidence, ios_acl_insert, kb_caution, net_wildcard
+from ._partial import excerpt_downgrade
 
 ID = "FW-PORTS"
 
@@ -90,6 +91,7 @@ def _fix_lines(device: Device, missing: list[Service], src: IPNetwork, dst: IPNe
 
 
 @check(ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per (device, interface, peer) whose IKE/ESP is not permitted by the filtering ACL."""
     for device in ctx.devices:

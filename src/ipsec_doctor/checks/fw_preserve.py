@@ -28,12 +28,14 @@ from ..model import Platform
 from ..natsim import bound_entries
 from . import Context, check
 from ._fix_natfw import evidence
+from ._partial import skip_excerpts
 
 ID = "FW-PRESERVE"
 SETTING = "sysopt connection preserve-vpn-flows"
 
 
 @check(ID)
+@skip_excerpts  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One info per ASA with LAN-to-LAN tunnels and no persistent tunnelled flows."""
     for device in ctx.devices:

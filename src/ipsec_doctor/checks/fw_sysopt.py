@@ -36,6 +36,7 @@ from ..model import Device, InterfaceAcl, Platform, Setting
 from ..natsim import CryptoFlow, box_networks, crypto_flows, flow_set
 from . import Context, check
 from ._fix_natfw import asa_acl_line, asa_net, evidence, kb_caution
+from ._partial import excerpt_downgrade
 
 ID = "FW-SYSOPT"
 
@@ -72,6 +73,7 @@ def _by_interface(flows: list[CryptoFlow]) -> dict[str, list[CryptoFlow]]:
 
 
 @check(ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per crypto interface of an ASA/PIX whose VPN ACL bypass is off."""
     for device in ctx.devices:

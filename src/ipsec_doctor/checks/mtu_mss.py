@@ -1,8 +1,11 @@
 """MTU-MSS — TCP MSS not clamped for the IPsec overhead.
 
 What it does
-    IOS: every interface carrying a crypto map, and every IPsec-protected
-    tunnel interface (VTI, or GRE with ``tunnel protection``), whose TCP
+    IOS: every interface carrying a crypto map, every IPsec-protected
+    tunnel interface (VTI, or GRE with ``tunnel protection``), and every GRE
+    tunnel whose GRE packets a crypto map encrypts (GRE over a crypto map:
+    the crypto ACL permits ``gre host SRC host DST``; the tunnel, not the
+    physical interface, is then the place to clamp), whose TCP
     sessions are not clamped — no ``ip tcp adjust-mss`` on it (for crypto
     map routers a clamp on any other LAN interface counts too) or a value
     larger than fits the tunnel (and larger than Cisco's usual 1360) →
@@ -36,9 +39,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..findings import Disruption, Finding, Fix, Severity
-from ..model import Device, Interface, Platform
+from ..model import AccessList, Device, Interface, IPAddress, Platform
 from . import Context, check
 from ._maps import bindings_by_interface, make_finding
+from ._partial import excerpt_downgrade
 
 CATALOG_ID = "MTU-MSS"
 ESP_OVERHEAD = 81  # worst case ESP tunnel mode AES-CBC + SHA-1 incl. NAT-T UDP header
@@ -49,6 +53,7 @@ ASA_DEFAULT = 1380
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """IOS interfaces without a fitting MSS clamp; ASA tcpmss raised or disabled."""
     for device in ctx.devices:
@@ -88,12 +93,57 @@ def _recommended(best: int) -> int:
     return min(CAP, best - best % 10)
 
 
+def _permits_gre(acl: AccessList, src: IPAddress, dst: IPAddress) -> bool:
+    """True when a permit line of ``acl`` covers GRE from ``src`` to ``dst`` (earlier denies are ignored)."""
+    for e in acl.entries:
+        if e.action != "permit" or e.inactive:
+            continue
+        if not any(sv.any_protocol or sv.protocol in ("gre", "47") for sv in e.services):
+            continue
+        if any(src in n for n in e.sources) and any(dst in n for n in e.destinations):
+            return True
+    return False
+
+
+def _only_gre(acls: list[AccessList]) -> bool:
+    permits = [e for a in acls for e in a.entries if e.action == "permit" and not e.inactive]
+    return bool(permits) and all(sv.protocol in ("gre", "47") for e in permits for sv in e.services)
+
+
+def _gre_riders(device: Device, itf: Interface, map_name: str) -> tuple[list[Interface], bool]:
+    """GRE tunnel interfaces carried by ``itf`` whose GRE packets its crypto map encrypts (GRE over a
+    crypto map), and whether that map protects nothing but GRE."""
+    cmap = device.crypto_maps.get(map_name)
+    acls = [a for e in (cmap.entries if cmap else ()) if e.match_acl and (a := device.acls.get(e.match_acl))]
+    own = {a.ip for a in itf.addresses}
+    riders: list[Interface] = []
+    for t_itf in device.interfaces:
+        t = t_itf.tunnel
+        if t is None or t.protection_profile or not t.mode.startswith("gre") or t.destination is None:
+            continue
+        by_name = t.source_interface is not None and device.interface(t.source_interface) is itf
+        if not (by_name or t.source_address in own):
+            continue
+        src = t.source_address or (itf.primary_address.ip if itf.primary_address else None)
+        if src is not None and any(_permits_gre(a, src, t.destination) for a in acls):
+            riders.append(t_itf)
+    return riders, _only_gre(acls)
+
+
 def _ios(device: Device) -> Iterable[Finding]:
     targets: list[tuple[Interface, str]] = []
     for name, bound in sorted(bindings_by_interface(device).items()):
         itf = device.interface(name)
         if itf is not None and itf.tunnel is None:
-            targets.append((itf, f"crypto map {bound[0].map_name}"))
+            map_name = bound[0].map_name
+            riders, only_gre = _gre_riders(device, itf, map_name)
+            # GRE over a crypto map: user traffic enters the GRE tunnel, so the clamp belongs there and must
+            # allow for GRE as well as ESP; the physical interface only matters for non-GRE crypto traffic.
+            for rider in riders:
+                why = f"GRE tunnel (its GRE packets are encrypted by crypto map {map_name} on {itf.name})"
+                targets.append((rider, why))
+            if not (riders and only_gre):
+                targets.append((itf, f"crypto map {map_name}"))
     for itf in device.interfaces:
         t = itf.tunnel
         if t is not None and (t.protection_profile or t.mode.startswith("ipsec")):

@@ -1,8 +1,9 @@
 """NAT-DMZ — remote-access clients reach the inside network but not the DMZ.
 
 What it does
-    On an ASA/PIX remote-access head end (an address pool and a bound crypto
-    map), evaluates the NAT rules (:mod:`ipsec_doctor.natsim`) for the inside
+    On an ASA/PIX remote-access head end (an address pool that a
+    tunnel-group, group-policy or username names, and a bound crypto map),
+    evaluates the NAT rules (:mod:`ipsec_doctor.natsim`) for the inside
     network → pool and for each DMZ network → pool, toward the crypto
     interface.  A DMZ is an interface whose security level is strictly
     between 0 and 100, or whose nameif contains "dmz".  When the inside
@@ -49,6 +50,8 @@ from ._fix_natfw import (
     pool_span,
     twice_nat_identity,
 )
+from ._partial import excerpt_downgrade
+from ._ra import referenced_pools
 
 ID = "NAT-DMZ"
 
@@ -63,6 +66,7 @@ def _exempt(device: Device, itf: Interface, pool_net, outside: str) -> tuple[boo
 
 
 @check(ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One warning per (DMZ interface, pool) whose traffic is translated while inside's is exempt."""
     for device in ctx.devices:
@@ -75,7 +79,10 @@ def run(ctx: Context) -> Iterable[Finding]:
         insides = [i for i in device.interfaces if is_inside(i) and i.local_name not in crypto_ifs and i.addresses]
         dmzs = [i for i in device.interfaces
                 if is_dmz(i) and not is_inside(i) and i.local_name not in crypto_ifs and i.addresses and not i.shutdown]
+        used = referenced_pools(device)
         for pool in device.pools.values():
+            if pool.name not in used:
+                continue  # no client is ever given an address from an unreferenced pool
             pool_net = pool_span(pool)
             if not insides or not any(_exempt(device, i, pool_net, outside)[0] for i in insides):
                 continue

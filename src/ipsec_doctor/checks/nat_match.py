@@ -34,6 +34,7 @@ from ..model import Device, IPNetwork, Platform
 from ..natsim import CryptoFlow, crypto_flows, effective_pieces, evaluate, ingress_interface
 from . import Context, check
 from ._fix_natfw import evidence, exemption_commands, ios_acl_insert, ios_nat_acls, nat_caution, net_wildcard
+from ._partial import excerpt_downgrade
 
 ID = "NAT-MATCH"
 
@@ -87,6 +88,7 @@ def _entry(device: Device, flows: list[CryptoFlow]) -> Iterable[Finding]:
 
 
 @check(ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One warning per crypto map entry whose traffic is only partly exempt from NAT."""
     for device in ctx.devices:

@@ -32,6 +32,7 @@ from ..fixes import ike_enable_command
 from ..model import CryptoMap, Device, Platform
 from . import Context, check
 from ._maps import bindings_by_interface, make_finding, peer_addresses, sorted_entries
+from ._partial import excerpt_downgrade
 
 CATALOG_ID = "P1-ENABLE"
 
@@ -55,6 +56,7 @@ def _needs_ikev1(device: Device, cmap: CryptoMap) -> bool:
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per (device, interface) with a crypto map and no IKEv1 enabled."""
     for device in ctx.devices:

@@ -37,6 +37,7 @@ from ..model import Device, Platform, Source
 from . import Context, check
 from ._fix_ra import keepalive_asa, keepalive_ios
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import l2l_tunnel_groups
 
 CATALOG_ID = "P1-KEEPALIVE"
@@ -44,6 +45,7 @@ RFC = "Dead peer detection is RFC 3706 and is implemented by third-party gateway
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """IOS devices without DPD, ASA L2L tunnel-groups with DPD disabled."""
     for device in ctx.devices:

@@ -40,6 +40,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, IkePolicy
 from . import Context, check
 from ._fix_tunnels import ike_value, set_policy_lines
+from ._partial import excerpt_downgrade
 from ._policies import matching_except_lifetime
 from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
 
@@ -48,6 +49,7 @@ COLLISION = "%ASA-5-713092"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Lifetime refusals (error/warning) and unequal negotiated lifetimes (info) on paired tunnels."""
     for pair in pairs(ctx):

@@ -36,6 +36,7 @@ from ..findings import Disruption, Finding, Fix
 from ..model import Device, IkePolicy, Source
 from . import Context, check
 from ._fix_tunnels import new_policy_lines
+from ._partial import excerpt_downgrade
 from ._policies import closest_pair, describe, differing, strength
 from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
 
@@ -43,6 +44,7 @@ CATALOG_ID = "P1-POLICY"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per paired tunnel whose phase 1 finds no common policy in some direction."""
     for pair in pairs(ctx):
@@ -61,7 +63,9 @@ def _offers(device: Device) -> str:
 def _finding(pair: Pair, s: Split) -> Finding:
     failure = s.failing[0][1]
     a, b = pair.a, pair.b
-    detail = f"{failure.message[:1].upper()}{failure.message[1:]}. {_offers(a)}. {_offers(b)}."
+    # The negotiation message may already be one of the offer sentences ("R1 has no ISAKMP policy"): say it once.
+    sentences = [f"{failure.message[:1].upper()}{failure.message[1:]}".rstrip("."), _offers(a), _offers(b)]
+    detail = " ".join(f"{x}." for x in dict.fromkeys(sentences))
     if not s.every:
         detail += " " + depends_text(s)
     sources: list[Source | None] = []

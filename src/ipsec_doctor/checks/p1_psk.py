@@ -45,15 +45,19 @@ from ..secrets import Secret, SecretState
 from ..verdict import phase1_offer
 from . import Context, check
 from ._fix_tunnels import key_lines
+from ._partial import excerpt_downgrade
 from ._tunnels import Pair, caution_for, entry_sources, pairs, tunnel_finding
 
 CATALOG_ID = "P1-PSK"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Missing, different or unverifiable keys on paired pre-shared-key tunnels."""
     for pair in pairs(ctx):
+        if getattr(pair.verdict, "ike_version", 1) == 2:
+            continue  # IKEv2 tunnels: V2-* checks
         if not _uses_psk(pair):
             continue
         finding = _check(pair)

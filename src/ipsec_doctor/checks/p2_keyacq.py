@@ -45,12 +45,14 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import AclEntry, CryptoMapEntry, Device, Platform
 from . import Context, check
 from ._maps import has_transform, is_static_l2l, make_finding
+from ._partial import excerpt_downgrade
 
 CATALOG_ID = "P2-KEYACQ"
 MESSAGE = "%ASA-3-752006: Tunnel Manager failed to dispatch a KEY_ACQUIRE message"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Warnings for each configuration item the document lists as a cause of 752006."""
     for device in ctx.devices:

@@ -41,6 +41,7 @@ from ..model import AccessList, Device
 from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import acl_edit_lines, mirrored_aces, own_aces
+from ._partial import excerpt_downgrade
 from ._tunnels import Pair, Split, caution_for, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P2-MIRROR"
@@ -52,6 +53,7 @@ MAX_EVIDENCE_LINES = 25  # per ACL; a 1,000-line ACL would drown the report
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per paired tunnel whose crypto ACLs do not mirror each other."""
     for pair in pairs(ctx):
@@ -99,13 +101,18 @@ def _finding(pair: Pair, s: Split, acl_a: AccessList, acl_b: AccessList) -> Find
     only_a = mm.only_local
     only_b = flows.mirror(mm.only_remote)  # back into B's own point of view
     parts = [f"{a.name}'s ACL {acl_a.name} and {b.name}'s ACL {acl_b.name} are not mirror images"]
-    if not only_a.is_empty():
-        parts.append(f"only {a.name} protects {_lines(only_a)}")
-    if not only_b.is_empty():
-        parts.append(f"only {b.name} protects {_lines(only_b)}")
-    common = mm.local.intersection(mm.remote_mirrored)
-    if common.is_empty():
-        parts.append("they have no flow in common")
+    b_own = flows.mirror(mm.remote_mirrored)
+    if mm.local.equals(b_own):
+        # Identical lists: "only A protects X; only B protects X" would hide the real mistake (orientation).
+        parts.append(f"both ends list {_lines(mm.local)} (the same direction); the peer must list the mirror "
+                     f"{_lines(flows.mirror(mm.local))}")
+    else:
+        if not only_a.is_empty():
+            parts.append(f"only {a.name} protects {_lines(only_a)}")
+        if not only_b.is_empty():
+            parts.append(f"only {b.name} protects {_lines(only_b)}")
+        if mm.local.intersection(mm.remote_mirrored).is_empty():
+            parts.append("they have no flow in common")
     detail = "; ".join(parts) + "."
     failure = s.failing[0][1]
     detail += f" When {s.failing[0][0].initiator} initiates: {failure.message}."

@@ -32,6 +32,7 @@ from ..pairing import TunnelEnd
 from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import entry_set_lines, entry_unset_lines, pfs_words
+from ._partial import excerpt_downgrade
 from ._tunnels import Pair, Split, depends_text, entry_label, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P2-PFS"
@@ -45,6 +46,7 @@ def _words(group: int | None) -> str:
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per paired tunnel whose PFS settings differ."""
     for pair in pairs(ctx):

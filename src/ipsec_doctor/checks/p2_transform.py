@@ -35,6 +35,7 @@ from ..pairing import TunnelEnd
 from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import transform_set_lines, transform_words, unused_name, use_transform_sets
+from ._partial import excerpt_downgrade
 from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
 
 CATALOG_ID = "P2-TRANSFORM"
@@ -49,6 +50,7 @@ def strength(ts: TransformSet) -> tuple[int, int, int]:
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per paired tunnel without a common transform set (or with clashing modes)."""
     for pair in pairs(ctx):

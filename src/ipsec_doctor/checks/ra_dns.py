@@ -37,12 +37,14 @@ from ..model import Device, TunnelGroup
 from . import Context, check
 from ._fix_ra import group_policy_lines, tunnel_group_lines
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import DFLT, effective, is_external, policy_of, policy_source, ra_tunnel_groups
 
 CATALOG_ID = "RA-DNS"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One warning per remote-access tunnel-group whose clients get no DNS server."""
     for device in ctx.devices:

@@ -35,6 +35,7 @@ from ..model import Device, Platform, TunnelGroup
 from . import Context, check
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import effective, groups_by_policy, l2l_tunnel_groups, names, policy_line, ra_tunnel_groups, tg_type
 
 CATALOG_ID = "RA-IDLE"
@@ -44,6 +45,7 @@ CAUTION = ("Timers are a security control: `none` keeps abandoned sessions up in
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """ASA idle/session timers (info) and a low IOS SA idle-time (warning)."""
     for device in ctx.devices:

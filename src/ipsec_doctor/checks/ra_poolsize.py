@@ -41,6 +41,7 @@ from ..model import AddressPool, Device, Platform, Source, TunnelGroup
 from . import Context, check
 from ._fix_ra import group_policy_lines, pool_lines, tunnel_group_lines
 from ._maps import make_finding
+from ._partial import downgrade, is_excerpt
 from ._ra import effective, policy_of, ra_tunnel_groups
 
 CATALOG_ID = "RA-POOLSIZE"
@@ -95,7 +96,8 @@ def _asa(device: Device) -> Iterable[Finding]:
 def _missing(device: Device, where: str, name: str, source: Source) -> Finding:
     syntax = (f"ip local pool {name} <first> <last>" if device.platform is Platform.IOS
               else f"ip local pool {name} <first>-<last> mask <mask>")
-    return make_finding(
+    # An excerpt (`show running-config tunnel-group`) does not show the pools: unknown, not missing.
+    return downgrade(make_finding(
         CATALOG_ID, Severity.ERROR, device,
         f"Address pool {name} used by {where} on {device.name} is not defined",
         f"{where[0].upper()}{where[1:]} assigns client addresses from pool {name}, but {device.name} has no "
@@ -103,7 +105,7 @@ def _missing(device: Device, where: str, name: str, source: Source) -> Finding:
         [source],
         [Fix(device.name, (syntax,), Disruption.NONE, note="choose a free range routed to this device")],
         key=f"missing {name} {where}",
-    )
+    ), [device.name] if is_excerpt(device) else [])
 
 
 def _override(device: Device, tg: TunnelGroup, policy: str, gp_names: list[str], source: Source | None) -> Finding:

@@ -38,6 +38,7 @@ from ..model import Device, Platform, TunnelGroup
 from . import Context, check
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import DFLT, effective, groups_by_policy, names, policy_line, ra_tunnel_groups
 
 CATALOG_ID = "RA-SIMUL"
@@ -47,6 +48,7 @@ CAUTION = ("A value of 0 disables logins. A second login with the same account f
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Per remote-access group-policy: 0 (error), explicit 1–2 (warning), default 3 (info)."""
     for device in ctx.devices:

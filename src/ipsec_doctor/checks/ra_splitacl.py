@@ -42,12 +42,14 @@ from ..model import AccessList, ClientGroup, Device, GroupPolicy, Platform
 from . import Context, check
 from ._fix_ra import asa_standard_acl, group_policy_lines, ios_split_acl
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import effective, inside_networks, is_any
 
 CATALOG_ID = "RA-SPLITACL"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """ASA group-policy split lists and IOS client-group split ACLs."""
     for device in ctx.devices:

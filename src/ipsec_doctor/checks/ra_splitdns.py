@@ -32,12 +32,14 @@ from ..model import ClientGroup, Device, Platform, TunnelGroup
 from . import Context, check
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import effective, groups_by_policy, names, policy_line, ra_tunnel_groups
 
 CATALOG_ID = "RA-SPLITDNS"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Info per policy/client group that splits traffic but not DNS."""
     for device in ctx.devices:

@@ -36,12 +36,14 @@ from ..model import Device, GroupPolicy, Platform
 from . import Context, check
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import effective, is_hw_client_policy, policy_of, ra_tunnel_groups
 
 CATALOG_ID = "RA-SPLITPOL"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Ignored split lists (warning) and exclude-specified for hardware clients (info)."""
     for device in ctx.devices:

@@ -35,6 +35,7 @@ from ..model import AaaServer, Device, Platform, TunnelGroup
 from . import Context, check
 from ._fix_ra import tunnel_group_lines
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 from ._ra import ra_tunnel_groups
 
 CATALOG_ID = "RA-XAUTHRADIUS"
@@ -43,6 +44,7 @@ BUILTIN_GROUPS = frozenset({"local", "none"})
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Missing server groups (error), short RADIUS timeouts (warning), default timeouts (info)."""
     for device in ctx.devices:

@@ -1,7 +1,8 @@
 """RT-POOLOVERLAP — the remote-access address pool overlaps the head end's own networks.
 
 What it does
-    Compares every ``ip local pool`` range (ASA/PIX and IOS) with the
+    Compares every ``ip local pool`` range that is in use (named by a
+    tunnel-group, group-policy, username or IOS client group) with the
     connected networks of the head end's interfaces other than the crypto
     interface, and with the local networks of its crypto ACLs.  Any overlap of
     the actual address ranges is an error (subnets of one major network are
@@ -34,6 +35,7 @@ from ..natsim import crypto_flows
 from ..routing import connected_networks
 from . import Context, check
 from ._fix_natfw import crypto_interfaces, evidence, kb_caution
+from ._ra import referenced_pools
 
 ID = "RT-POOLOVERLAP"
 
@@ -87,7 +89,10 @@ def run(ctx: Context) -> Iterable[Finding]:
                 local.append((net, f"the connected network of {itf.local_name}", itf.source))
         for flow in crypto_flows(device):
             local.append((flow.local, f"a local network of crypto ACL {flow.acl.name}", flow.acl_entry.source))
+        used = referenced_pools(device)
         for pool in device.pools.values():
+            if pool.name not in used:
+                continue  # a pool no tunnel-group / group-policy / client group names assigns no address
             hits = [(n, what, src) for n, what, src in local if _overlaps(pool, n)]
             if not hits:
                 continue

@@ -8,7 +8,11 @@ What it does
     must point there.  Entries with ``set reverse-route`` (RRI) are skipped:
     the device installs those routes itself.  When the device runs a dynamic
     routing protocol and no static or connected route covers the network,
-    the route cannot be verified from configuration: reported as info.
+    the route cannot be verified from configuration: reported as info.  The
+    same holds when the crypto interface has no configured address (DHCP,
+    PPPoE, or a template placeholder such as ``<NameOfYourOutsideInterface>``)
+    or the snapshot is an excerpt (``show running-config crypto map``): the
+    device's routing is then unknown, not missing.
 
 Why it breaks
     Traffic routed through another interface (or dropped for want of a
@@ -90,10 +94,40 @@ def run(ctx: Context) -> Iterable[Finding]:
             yield from _one(device, flow)
 
 
+def _routing_unknown(device: Device, interface: str) -> str | None:
+    """Why this device's routing cannot be judged from the snapshot (None when it can)."""
+    if device.partial:
+        return "the snapshot is an excerpt without interfaces or routes"
+    if "<" in interface:
+        return f"{interface} is a template placeholder, not a real interface"
+    itf = device.interface(interface)
+    if itf is None:
+        return f"{interface} is not defined in the configuration"
+    if not itf.addresses:
+        how = "DHCP" if itf.dhcp else "PPPoE" if itf.pppoe else "nowhere in the configuration"
+        return f"{interface} has no configured address (it comes from {how})"
+    return None
+
+
 def _one(device: Device, flow: CryptoFlow) -> Iterable[Finding]:
     found = egress_for(device, flow.remote)
     entry = flow.entry
     where = f"crypto map {entry.map_name} {entry.seq}"
+    # No route, or one whose next hop cannot be placed, proves nothing when the interface side is unknown.
+    unknown = _routing_unknown(device, flow.interface) if not found.found or found.interface is None else None
+    if unknown is not None:
+        show = "show ip route" if device.platform is Platform.IOS else "show route"
+        yield Finding(
+            id=ID, severity=Severity.INFO,
+            title=f"Route to {flow.remote} on {device.name} cannot be verified",
+            devices=(device.name,),
+            detail=(f"{flow.remote} is a remote network of {where}, applied to {flow.interface}, and no usable "
+                    f"route in the configuration covers it; {unknown}, so the routing cannot be judged. Check "
+                    f"with `{show} {flow.remote.network_address}` that it leaves through {flow.interface}."),
+            evidence=evidence(entry.src("match"), flow.acl_entry.source),
+            key=f"{flow.interface} {flow.remote}",
+        )
+        return
     if found.verdict == "unverifiable":
         yield Finding(
             id=ID, severity=Severity.INFO,

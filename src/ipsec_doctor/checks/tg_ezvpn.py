@@ -44,12 +44,14 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Attribute, Device, Platform, TunnelGroup
 from . import Context, check
 from ._maps import make_finding
+from ._partial import excerpt_downgrade
 
 CATALOG_ID = "TG-EZVPN"
 DEFAULT_POLICY = "DfltGrpPolicy"
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Info per Easy VPN (NEM-enabled) group that still requires XAUTH from hardware clients."""
     for device in ctx.devices:

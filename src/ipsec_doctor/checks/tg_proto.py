@@ -56,6 +56,7 @@ from ..fixes import is_asa_84
 from ..model import Device, Platform, Source, TunnelGroup, User
 from . import Context, check
 from ._maps import make_finding, peer_addresses
+from ._partial import excerpt_downgrade
 
 CATALOG_ID = "TG-PROTO"
 DEFAULT_POLICY = "DfltGrpPolicy"
@@ -93,6 +94,7 @@ class Effective:
 
 
 @check(CATALOG_ID)
+@excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Errors for tunnel-groups (and users) whose effective tunnel protocols exclude their tunnel type."""
     for device in ctx.devices:

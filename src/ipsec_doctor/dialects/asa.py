@@ -514,4 +514,5 @@ def _freeze(b: Builder, section: ConfigSection, platform: Platform, version: str
         interface_acls=tuple(b.interface_acls),
         management_permits=tuple(b.management_permits),
         problems=tuple(b.problems),
+        partial=version is None and not b.interfaces,  # `show running-config <section>` excerpt
     )

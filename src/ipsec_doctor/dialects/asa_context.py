@@ -53,7 +53,7 @@ def _secretish(text: str) -> bool:
     """
     low = text.lower()
     return ("key" in low or "pass" in low or "secret" in low or "commun" in low or "auth" in low
-            or "psk" in low or "snmp" in low)
+            or "psk" in low or "snmp" in low or "aaa" in low or "-pw" in low)
 
 
 @dataclass(slots=True)
@@ -158,7 +158,7 @@ class Builder:
         # these words; most lines have none and skip the patterns.
         low = text.lower()
         if ("key" in low or "pass" in low or "secret" in low or "commun" in low or "auth" in low
-                or "psk" in low or "snmp" in low):
+                or "psk" in low or "snmp" in low or "aaa" in low or "-pw" in low):
             text = redact_line(text)
         return Source(self.file, node.line, text)
 

@@ -14,6 +14,7 @@ for that block and parsing goes on.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from pathlib import PurePath
@@ -28,7 +29,7 @@ from .defaults_ios import (
     IOS_ISAKMP_IDENTITY_DEFAULT,
     IOS_NAT_TRAVERSAL_DEFAULT,
 )
-from .ios_context import IosContext, gc_paused, int_or_none
+from .ios_context import IosContext, int_or_none
 from .ios_ike import (
     finish_ike,
     parse_client_group,
@@ -79,11 +80,15 @@ def parse_ios(section: ConfigSection) -> Device:
     >>> dev.name, dev.ikev1_policies[0].encryption, sorted(dev.ikev1_policies[0].defaulted)
     ('R1', 'aes-256', ['authentication', 'group', 'hash', 'lifetime'])
     """
-    with gc_paused():
+    # gc_paused(), spelled out: a generator context manager costs more than a small spoke's tree
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
         ctx = IosContext(section.file, raw=dict(section.lines))
+        dispatch = _DISPATCH.get
         for node in build_tree(_realign(section.lines)):
-            head = node.text.split(None, 1)  # only the first word decides the handler
-            handler = _DISPATCH.get(head[0].lower()) if head else None
+            words = node.words  # only the first word decides the handler
+            handler = dispatch(words[0].lower()) if words else None
             if handler is None:
                 continue
             try:
@@ -91,6 +96,9 @@ def parse_ios(section: ConfigSection) -> Device:
             except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the whole device
                 ctx.problem(node, f"internal error while reading this block ({type(exc).__name__}), block skipped")
         return _device(ctx, section)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _realign(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -338,6 +346,8 @@ def _device(ctx: IosContext, section: ConfigSection) -> Device:
         replay_window=ctx.device.get("replay_window"),
         settings=frozen_map(ctx.settings),
         problems=tuple(sorted(ctx.problems, key=lambda p: p.line)),
+        # an excerpt (`show running-config | section crypto`): no header and no interface section
+        partial=not ctx.interfaces and "version" not in ctx.device and "name" not in ctx.device,
         **finish_interfaces(ctx),
         **finish_ike(ctx),
         **finish_ipsec(ctx),

@@ -27,7 +27,7 @@ from .tree import Node
 
 # Every redaction pattern in redact.py keys on one of these words; a line without
 # any of them cannot carry a secret, so the (comparatively slow) redaction is skipped.
-_SECRET_HINTS = ("key", "pass", "secret", "community", "auth", "psk", "snmp")
+_SECRET_HINTS = ("key", "pass", "secret", "community", "auth", "psk", "snmp", "aaa", "-pw")
 
 
 def redacted(text: str) -> str:
@@ -36,7 +36,7 @@ def redacted(text: str) -> str:
     # spelled out rather than any(...) over _SECRET_HINTS: this runs for every Source
     if (
         "key" in low or "pass" in low or "secret" in low or "community" in low
-        or "auth" in low or "psk" in low or "snmp" in low
+        or "auth" in low or "psk" in low or "snmp" in low or "aaa" in low or "-pw" in low
     ):
         return redact_line(text)
     return text
@@ -86,7 +86,7 @@ class IosContext:
         # redacted(), inlined: this runs once per element of the model
         if (
             "key" in low or "pass" in low or "secret" in low or "community" in low
-            or "auth" in low or "psk" in low or "snmp" in low
+            or "auth" in low or "psk" in low or "snmp" in low or "aaa" in low or "-pw" in low
         ):
             text = redact_line(text)
         return Source(self.file, line, text)

@@ -367,6 +367,7 @@ def _ikev2_keyring(ctx: IosContext, node: Node, name: str) -> None:
                 PreSharedKey(
                     secret_from_token(value, encoding), peer=network, peer_name=hostname, keyring=name,
                     ike_version=2, direction=direction, source=ctx.src(child),  # type: ignore[arg-type]
+                    keyring_peer=pw[1] if len(pw) > 1 else None,
                 )
             )
 

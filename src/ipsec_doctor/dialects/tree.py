@@ -43,10 +43,15 @@ class Node:
     line: int
     children: list[Node] = field(default_factory=list)
     indent: int = 0
+    # ``words``, split once: handlers ask for them several times per line (never mutate them)
+    _words: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def words(self) -> list[str]:
-        return self.text.split()
+        words = self._words
+        if words is None:
+            words = self._words = self.text.split()
+        return words
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -216,7 +221,6 @@ class _State:
     script_block: Node | None = None  # block opened by a column-0 opener; column-0 children may follow
     indented_blocks: set[int] = field(default_factory=set)  # ids of blocks that got real indented children
     base: int = 0  # indentation that counts as column 0 in a shifted region
-    after_bang: bool = False  # a column-0 "!" came after the last command
 
     def reset(self) -> None:
         self.stack.clear()
@@ -236,7 +240,14 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
     state = _State()
     stack = state.stack  # reset() clears it in place, so this stays the open-block stack
     roots = state.roots
+    indented_blocks = state.indented_blocks
     opener = _is_opener
+    child_like = _is_child
+    # The per-line state lives in locals (attribute access on ``state`` costs on every
+    # line); it is written back to ``state`` only around the rare helpers that read it.
+    base = 0
+    after_bang = False
+    block: Node | None = None  # state.script_block
     index = 0
     total = len(items)
     # This loop runs once per configuration line: the common case (an indented sub-command
@@ -256,51 +267,65 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
         if first == "!" or first == ":":
             # "!" is a comment only at the start of a line (keys may contain "!").  In scripts
             # a column-0 "!" separates blocks, and in show run it only ever follows a top-level block.
-            if first == "!" and indent <= state.base:
-                state.script_block = None
-                state.after_bang = True
+            if first == "!" and indent <= base:
+                block = None
+                after_bang = True
             continue
-        if indent < state.base or indent == 0:
-            state.base = 0
-        effective = indent - state.base
+        if indent == 0 or indent < base:
+            base = 0
+        effective = indent - base
         if first in "eEqQ":
             low = text.lower()
             if low in ("exit", "end", "quit") or low.startswith("exit-"):
+                state.script_block = block
                 _leave(state, low, effective)
+                block = state.script_block
                 continue
-        if effective > 0 and (not stack or (state.after_bang and _orphan(state, text))):
+        if effective > 0 and (not stack or (after_bang and (opener(text) or not child_like(text)))):
             # top-level command shifted right (pasted documentation): a new region starts here
-            state.reset()
-            state.base = indent
+            # (an indented line with no parent, or one after a column-0 "!" that is not a sub-command:
+            # show run never puts a column-0 "!" between a block and its children)
+            stack.clear()
+            block = None
+            base = indent
             effective = 0
-        state.after_bang = False
-        if effective == 0 and (first == "b" or first == "B") and not asa_banners:
-            banner = _BANNER_RE.match(text)
-            if banner and banner.group(1):
-                state.reset()
-                roots.append(Node(text, number, indent=0))
-                index = _skip_banner(banner.group(1), banner.group(2), items, index)
-                continue
-        block = state.script_block
-        if effective == 0 and block is not None:
-            node = _place(state, text, number, effective, items, index)
-            if node is None:
-                continue  # attached as a column-0 child of a script block
+        after_bang = False
+        if effective == 0:
+            if (first == "b" or first == "B") and not asa_banners:
+                banner = _BANNER_RE.match(text)
+                if banner and banner.group(1):
+                    stack.clear()
+                    block = None
+                    roots.append(Node(text, number, indent=0))
+                    index = _skip_banner(banner.group(1), banner.group(2), items, index)
+                    continue
+            if block is not None:
+                state.script_block = block
+                state.base = base
+                node = _place(state, text, number, effective, items, index)
+                block = state.script_block
+                if node is None:
+                    continue  # attached as a column-0 child of a script block
+            else:
+                # _place without a script block to consider (inlined: it runs for every line)
+                stack.clear()  # every open node has indent >= 0
+                node = Node(text, number, [], 0)
+                roots.append(node)
+                stack.append(node)
+                if opener(text):
+                    block = node
         else:
-            # _place without a script block to consider (inlined: it runs for every line)
             while stack and stack[-1].indent >= effective:
                 stack.pop()
-            node = Node(text, number, indent=effective)
+            node = Node(text, number, [], effective)
             if stack:
                 parent = stack[-1]
                 parent.children.append(node)
-                if effective > 0 and parent is block:
-                    state.indented_blocks.add(id(parent))
+                if parent is block:
+                    indented_blocks.add(id(parent))
             else:
                 roots.append(node)
             stack.append(node)
-            if effective == 0:
-                state.script_block = node if opener(text) else None
         if (first == "c" or first == "C") and _CERT_RE.match(text):
             index = _skip_certificate(items, index)
             stack.pop()  # a certificate holds no commands
@@ -322,16 +347,6 @@ def _leave(state: _State, low: str, effective: int) -> None:
     state.script_block = None
 
 
-def _orphan(state: _State, text: str) -> bool:
-    """Whether an indented line has no parent it can belong to."""
-    if not state.stack:
-        return True
-    if state.after_bang:
-        # show run never puts a column-0 "!" between a block and its children
-        return _is_opener(text) or not _is_child(text)
-    return False
-
-
 def _place(
     state: _State, text: str, number: int, effective: int, items: Sequence[tuple[int, str]], index: int
 ) -> Node | None:
@@ -340,18 +355,24 @@ def _place(
     block = state.script_block
     while stack and stack[-1].indent >= effective and not (effective == 0 and stack[-1] is block):
         stack.pop()
+    is_opener: bool | None = None  # computed at most once
     if effective == 0 and block is not None:
-        if not _is_opener(text) and _is_child(text) and (
-            id(block) not in state.indented_blocks or _block_goes_on(items, index, state.base)
+        # All three tests are pure; the cheap look-ahead goes first (in show run the next
+        # line is a top-level one, which settles it without the two long regexes).
+        if (id(block) not in state.indented_blocks or _block_goes_on(items, index, state.base)) and _is_child(
+            text
         ):
-            block.children.append(Node(text, number, indent=1))
-            if _CERT_RE.match(text):
-                stack.append(block.children[-1])
-                return block.children[-1]
-            return None
+            is_opener = _is_opener(text)
+            if not is_opener:
+                child = Node(text, number, [], 1)
+                block.children.append(child)
+                if _CERT_RE.match(text):
+                    stack.append(child)
+                    return child
+                return None
         stack.clear()
         state.script_block = None
-    node = Node(text, number, indent=effective)
+    node = Node(text, number, [], effective)
     if stack:
         parent = stack[-1]
         parent.children.append(node)
@@ -361,7 +382,9 @@ def _place(
         state.roots.append(node)
     stack.append(node)
     if effective == 0:
-        state.script_block = node if _is_opener(text) else None
+        if is_opener is None:
+            is_opener = _is_opener(text)
+        state.script_block = node if is_opener else None
     return node
 
 

@@ -13,6 +13,7 @@ reported as a problem on that file (so one odd file never hides the others).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..model import ParseProblem, Platform
@@ -27,7 +28,9 @@ _PLATFORM_NAMES = {"ios": Platform.IOS, "ios-xe": Platform.IOS, "asa": Platform.
 _KIND_ORDER = ("config", "show", "log", "unknown")
 
 
-def load(paths: list[str | Path], platform: str | Platform | None = None) -> Loaded:
+def load(
+    paths: list[str | Path], platform: str | Platform | None = None, progress: Callable[[str], None] | None = None
+) -> Loaded:
     """Read every file under ``paths`` and sort its content into configs and texts.
 
     ``platform`` ("ios" | "asa" | "pix6") forces the platform of every
@@ -50,6 +53,8 @@ def load(paths: list[str | Path], platform: str | Platform | None = None) -> Loa
         if platform_problem and record.kind == "config":
             record.problems.append(ParseProblem(path, 0, platform_problem))
         loaded.inputs.append(record)
+        if progress is not None:  # e.g. a progress bar for big snapshots
+            progress(path)
     return loaded
 
 

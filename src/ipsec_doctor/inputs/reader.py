@@ -67,8 +67,10 @@ def iter_paths(paths: list[str | Path]) -> Iterator[tuple[str, str | None]]:
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk(path, seen_dirs)
-        else:
+        elif stat.S_ISREG(info.st_mode):
             yield path, None
+        else:  # a FIFO or /dev/zero named on the command line would hang or never end
+            yield path, "not a regular file (device, socket or pipe), skipped"
 
 
 def _walk(directory: str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, str | None]]:

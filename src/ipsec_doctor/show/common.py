@@ -51,7 +51,7 @@ def to_int(text: str | None) -> int | None:
     if text is None:
         return None
     text = text.strip().replace(",", "")
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     return None
 

@@ -48,7 +48,7 @@ def _split_endpoint(text: str) -> tuple[str, int | None]:
     text = text.strip().rstrip(",")
     if "/" in text:
         addr, _sep, port = text.rpartition("/")
-        if port.isdigit():
+        if port.isdecimal():
             return addr, int(port)
     return text, None
 

@@ -177,7 +177,7 @@ def parse_isakmp_sa(lines: Numbered, notes: Notes, platform: Platform | None = N
         if row:
             close_block()
             slot, status = row.group(5), row.group(6)
-            if status is not None and status.isdigit() and slot is None:
+            if status is not None and status.isdecimal() and slot is None:
                 slot, status = status, None
             records.append(
                 IsakmpSa(

@@ -239,7 +239,7 @@ def _vpn_session(context: _Context, session: VpnSession) -> list[Observation]:
 
 
 def _num(text: str | None) -> int | None:
-    return int(text) if text and text.strip().isdigit() else None
+    return int(text) if text and text.strip().isdecimal() else None
 
 
 def _asp(context: _Context, drop: AspDrop) -> list[Observation]:
