@@ -54,7 +54,7 @@ def run_target(name: str, *, seconds: int | None, runs: int | None, corpus_root:
         args.append(f"-runs={runs}")
     args.append(str(corpus))
     started = time.monotonic()
-    proc = subprocess.run(args, capture_output=True, text=True, env=guarded_env(), stdin=subprocess.DEVNULL)
+    proc = subprocess.run(args, capture_output=True, text=True, env=guarded_env(), stdin=subprocess.DEVNULL, check=False)
     elapsed = time.monotonic() - started
     log = proc.stdout + proc.stderr
     (out / "libfuzzer.log").write_text(log, encoding="utf-8")

@@ -113,7 +113,7 @@ def test_the_slow_writer_hook_completes_a_valid_report_when_not_interrupted(tmp_
 def test_a_previous_report_survives_an_interrupted_rewrite(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import ipsec_doctor.report as report
+    from ipsec_doctor import report
 
     target = tmp_path / "report.json"
     assert main(["analyze", str(EXAMPLE), "--format", "json", "-o", str(target)]) == 1

@@ -459,10 +459,11 @@ def negotiate_child(init: V2ChildOffer, resp: V2ChildOffer) -> Phase2Result:
                                     device=offer.device))
         if not offer.proposals:
             names = ", ".join(offer.missing)
+            kind = "transform set" if offer.platform is Platform.IOS else "IPsec proposal"
             failures.append(Failure(
                 "V2-PROPOSAL", "child-proposal", "no IPsec proposal",
-                f"{offer.device}'s {offer.label} names IPsec proposal {names}, which is not defined" if names
-                else f"{offer.device}'s {offer.label} has no IKEv2 IPsec proposal", device=offer.device))
+                f"{offer.device}'s {offer.label} names {kind} {names}, which is not defined" if names
+                else f"{offer.device}'s {offer.label} has no IKEv2 {kind}", device=offer.device))
     chosen: tuple[str, str] | None = None
     if init.proposals and resp.proposals:
         for rp in resp.proposals:
