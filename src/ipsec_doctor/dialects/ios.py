@@ -130,7 +130,11 @@ def _realign(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
             dedent = indent
             text = stripped
         after_bang = False
-        out.append((number, _INT_ABBREV_RE.sub(r"\1interface ", text, count=1)))
+        # _INT_ABBREV_RE.sub(r"\1interface ", text, count=1) without re's template expansion
+        abbrev = _INT_ABBREV_RE.match(text)
+        if abbrev is not None:
+            text = abbrev.group(1) + "interface " + text[abbrev.end():]
+        out.append((number, text))
     return out
 
 

@@ -206,12 +206,6 @@ _CERT_RE = re.compile(r"^certificate\s", re.I)
 _HEX_RE = re.compile(r"^[0-9A-Fa-f ]+$")
 
 
-def _strip(text: str) -> tuple[int, str]:
-    expanded = text.expandtabs(8) if "\t" in text else text
-    stripped = expanded.lstrip(" ")
-    return len(expanded) - len(stripped), stripped.rstrip()
-
-
 @dataclass(slots=True)
 class _State:
     """What :func:`build_tree` carries from one line to the next."""
@@ -390,11 +384,15 @@ def _place(
 
 def _block_goes_on(items: Sequence[tuple[int, str]], index: int, base: int) -> bool:
     """Whether the next command after ``index`` is indented (the open block carries on)."""
-    for _number, raw in items[index : index + 50]:
-        indent, text = _strip(raw)
-        if not text or text[0] in "!:":
+    # by index rather than over a slice: this runs after most top-level commands (no copying)
+    for position in range(index, min(index + 50, len(items))):
+        raw = items[position][1]
+        if "\t" in raw:
+            raw = raw.expandtabs(8)
+        stripped = raw.lstrip(" ")
+        if not stripped or stripped[0] in "!:" or not stripped.rstrip():
             continue
-        return indent > base
+        return len(raw) - len(stripped) > base
     return False
 
 
