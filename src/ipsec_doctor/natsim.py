@@ -56,7 +56,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, summarize_address_range
 from typing import Literal
 
-from .acl import FlowSet, entry_flows, flows_of_entry, permitted_flows
+from . import _devcache
+from .acl import Box, FlowSet, _Index, _overlaps, entry_flows, flows_of_entry, permitted_flows
 from .model import (
     SERVICE_IP,
     AccessList,
@@ -186,6 +187,14 @@ def _bound_interfaces(device: Device) -> dict[str, str]:
 
 def bound_entries(device: Device) -> list[tuple[str, CryptoMapEntry]]:
     """(interface, entry) for every static entry and referenced dynamic entry of bound maps."""
+    memo = _devcache.memo(device)
+    cached = memo.get("natsim.bound_entries")
+    if cached is None:
+        cached = memo["natsim.bound_entries"] = tuple(_bound_entries(device))
+    return list(cached)
+
+
+def _bound_entries(device: Device) -> list[tuple[str, CryptoMapEntry]]:
     out: list[tuple[str, CryptoMapEntry]] = []
     for map_name, itf in _bound_interfaces(device).items():
         cmap = device.crypto_maps.get(map_name)
@@ -202,6 +211,14 @@ def bound_entries(device: Device) -> list[tuple[str, CryptoMapEntry]]:
 
 def crypto_flows(device: Device) -> list[CryptoFlow]:
     """Every (local, remote) network pair permitted by the crypto ACL of a bound entry."""
+    memo = _devcache.memo(device)
+    cached = memo.get("natsim.crypto_flows")
+    if cached is None:
+        cached = memo["natsim.crypto_flows"] = tuple(_crypto_flows(device))
+    return list(cached)
+
+
+def _crypto_flows(device: Device) -> list[CryptoFlow]:
     out: list[CryptoFlow] = []
     seen: set[tuple[str, int, bool, IPNetwork, IPNetwork]] = set()
     for itf, entry in bound_entries(device):
@@ -244,8 +261,13 @@ def _acl_flows(device: Device, name: str | None, ignore_ports: bool) -> FlowSet 
     acl = device.acls.get(name) if name else None
     if acl is None:
         return None
-    flows = permitted_flows(acl)
-    return widen(flows) if ignore_ports else flows
+    table: dict[tuple[str, bool], FlowSet] = _devcache.memo(device).setdefault("natsim.acl_flows", {})
+    key = (name, ignore_ports)
+    found = table.get(key)
+    if found is None:
+        flows = permitted_flows(acl)
+        found = table[key] = widen(flows) if ignore_ports else flows
+    return found
 
 
 def _nets(value: tuple[IPNetwork, ...] | None, version: int) -> list[IPNetwork]:
@@ -295,17 +317,13 @@ def ordered_rules(device: Device) -> list[NatRule]:
     return [r for _, r in sorted(indexed, key=key)]
 
 
-def _ios_route_map_pieces(
-    device: Device, rule: NatRule, remaining: FlowSet, ignore_ports: bool
-) -> list[NatPiece]:
-    """Split ``remaining`` by the first matching route-map entry (permit = translate, deny = exempt)."""
-    pieces: list[NatPiece] = []
+def _route_map_regions(device: Device, rule: NatRule, ignore_ports: bool) -> list[tuple[object, FlowSet]] | None:
+    """(route-map entry, region it matches) in sequence order; None when the route-map is missing."""
     rmap = device.route_maps.get(rule.route_map or "")
     if rmap is None:
-        return pieces
+        return None
+    out: list[tuple[object, FlowSet]] = []
     for rm_entry in sorted(rmap.entries, key=lambda e: e.seq):
-        if remaining.is_empty():
-            break
         if rm_entry.match_acls:
             region = FlowSet()
             for name in rm_entry.match_acls:
@@ -314,33 +332,48 @@ def _ios_route_map_pieces(
                     region = region.union(flows)
         else:
             region = flow_set([_any(4)], [_any(4)])  # an entry without `match` matches everything
-        hit = remaining.intersection(region)
-        if hit.is_empty():
-            continue
-        verdict: Verdict = "translated" if rm_entry.action == "permit" else "exempt"
-        pieces.append(NatPiece(verdict, hit, rule, rm_entry.source))
-        remaining = remaining.difference(region)
-    # Traffic no entry matches is not translated by this rule: the caller continues with it.
-    return pieces
+        out.append((rm_entry, region))
+    return out
 
 
-def _ios_list_pieces(device: Device, rule: NatRule, remaining: FlowSet, ignore_ports: bool) -> list[NatPiece]:
-    """Split ``remaining`` by the NAT ACL's lines (first match): permit translates, deny exempts."""
+def _list_regions(device: Device, rule: NatRule, ignore_ports: bool) -> list[tuple[object, FlowSet]] | None:
+    """(NAT ACL line, flows it matches) in order; None when the ACL is missing."""
     acl = device.acls.get(rule.acl or "")
     if acl is None:
-        return []
+        return None
+    table: dict[tuple[str, bool], list[tuple[object, FlowSet]]] = _devcache.memo(device).setdefault(
+        "natsim.list_regions", {})
+    key = (rule.acl or "", ignore_ports)
+    found = table.get(key)
+    if found is None:
+        found = []
+        for ace in acl.active_entries:
+            region = flows_of_entry(ace)
+            found.append((ace, widen(region) if ignore_ports else region))
+        table[key] = found
+    return found
+
+
+def _split_pieces(rule: NatRule, regions: list[tuple[object, FlowSet]] | None, remaining: FlowSet) -> list[NatPiece]:
+    """Split ``remaining`` by the first matching ACL line / route-map entry: permit translates, deny exempts.
+
+    Traffic nothing matches is not translated by this rule: the caller continues with it.
+    """
     pieces: list[NatPiece] = []
-    for ace in acl.active_entries:
+    if regions is None:
+        return pieces
+    is_list = rule.kind == "ios-list"
+    for item, region in regions:
         if remaining.is_empty():
             break
-        region = flows_of_entry(ace)
-        if ignore_ports:
-            region = widen(region)
         hit = remaining.intersection(region)
         if hit.is_empty():
             continue
-        verdict: Verdict = "translated" if ace.action == "permit" else "exempt"
-        pieces.append(NatPiece(verdict, hit, rule, ace.source, ace))
+        verdict: Verdict = "translated" if item.action == "permit" else "exempt"  # type: ignore[attr-defined]
+        if is_list:
+            pieces.append(NatPiece(verdict, hit, rule, item.source, item))  # type: ignore[attr-defined,arg-type]
+        else:
+            pieces.append(NatPiece(verdict, hit, rule, item.source))  # type: ignore[attr-defined]
         remaining = remaining.difference(region)
     return pieces
 

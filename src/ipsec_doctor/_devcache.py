@@ -1,0 +1,41 @@
+"""Per-device memo tables for derived data (NAT rule regions, crypto flows, routes).
+
+A :class:`~ipsec_doctor.model.Device` is frozen, so anything computed from it
+alone stays valid for as long as the object lives.  Several checks ask the
+same questions of the same device (which NAT rule decides this flow? where
+is this network routed?); answering each once keeps a diagnosis linear in
+the size of the fleet.
+
+Devices use ``__slots__`` without ``__weakref__``, so the table is keyed by
+``id()`` and keeps the device itself next to its memo: while the entry
+exists the object cannot be collected and its id cannot be reused.  The
+table is bounded (oldest half dropped when full) so a long-running process
+that analyses many snapshots does not grow without limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_MAX_DEVICES = 32768
+
+_store: dict[int, tuple[object, dict[str, Any]]] = {}
+
+
+def memo(device: object) -> dict[str, Any]:
+    """The memo dict of ``device`` (created empty on first use); callers pick their own keys."""
+    key = id(device)
+    hit = _store.get(key)
+    if hit is not None and hit[0] is device:
+        return hit[1]
+    if len(_store) >= _MAX_DEVICES:
+        for old in list(_store)[: _MAX_DEVICES // 2]:
+            del _store[old]
+    table: dict[str, Any] = {}
+    _store[key] = (device, table)
+    return table
+
+
+def clear() -> None:
+    """Forget every memo (tests, or a caller that wants the memory back)."""
+    _store.clear()
