@@ -86,7 +86,10 @@ def test_realworld_iclexi_ikev2_vti_pair_is_up_and_routed() -> None:
 @pytest.mark.skipif(not CONFIGS.is_dir(), reason="../shared/realworld/configs is not present")
 def test_realworld_dmvpn_multipoint_gre_is_not_paired_point_to_point() -> None:
     report = analyze([CONFIGS / "NGMunia__Dual-Hub-DMVPN" / "Configs"])
-    assert report.tunnels == []
+    # Paired hub ↔ spoke through NHRP (kind dmvpn), never as point-to-point GRE/VTI.
+    assert sorted(t.id for t in report.tunnels) == ["R1:Tunnel0 <-> R3:Tunnel0", "R1:Tunnel0 <-> R4:Tunnel0",
+                                                    "R2:Tunnel1 <-> R3:Tunnel1", "R2:Tunnel1 <-> R4:Tunnel1"]
+    assert {t.kind for t in report.tunnels} == {"dmvpn"}
     wildcard = sorted(f.devices[0] for f in report.findings if f.id == "SEC-WILDCARD-PSK")
     assert wildcard == ["R1", "R2", "R3", "R4"]
     assert not [f for f in report.findings if f.id.startswith(("VTI-", "V2-"))]

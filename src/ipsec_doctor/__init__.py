@@ -7,7 +7,7 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "analyze"]
 
 
-def analyze(paths, *, platform=None):  # type: ignore[no-untyped-def]
+def analyze(paths, *, platform=None, **options):  # type: ignore[no-untyped-def]
     """Analyse files or directories and return a :class:`~ipsec_doctor.analysis.Report`.
 
     >>> report = analyze(["examples/"])          # doctest: +SKIP
@@ -15,4 +15,4 @@ def analyze(paths, *, platform=None):  # type: ignore[no-untyped-def]
     """
     from .analysis import analyze as _analyze
 
-    return _analyze(paths, platform=platform)
+    return _analyze(paths, platform=platform, **options)  # options: events=, symptoms=, progress=

@@ -1,7 +1,7 @@
-"""Per-device memo tables for derived data (NAT rule regions, crypto flows, routes).
+"""Per-object memo tables for derived data (NAT rule regions, crypto flows, routes, ACL flow sets).
 
-A :class:`~ipsec_doctor.model.Device` is frozen, so anything computed from it
-alone stays valid for as long as the object lives.  Several checks ask the
+A :class:`~ipsec_doctor.model.Device` (like an ``AccessList``) is frozen, so
+anything computed from it alone stays valid for as long as the object lives.  Several checks ask the
 same questions of the same device (which NAT rule decides this flow? where
 is this network routed?); answering each once keeps a diagnosis linear in
 the size of the fleet.
@@ -17,19 +17,22 @@ from __future__ import annotations
 
 from typing import Any
 
-_MAX_DEVICES = 32768
+_MAX_OBJECTS = 1 << 17
 
 _store: dict[int, tuple[object, dict[str, Any]]] = {}
 
 
 def memo(device: object) -> dict[str, Any]:
-    """The memo dict of ``device`` (created empty on first use); callers pick their own keys."""
+    """The memo dict of ``device`` (any frozen model object; created empty on first use).
+
+    Callers pick their own keys, prefixed with their module name.
+    """
     key = id(device)
     hit = _store.get(key)
     if hit is not None and hit[0] is device:
         return hit[1]
-    if len(_store) >= _MAX_DEVICES:
-        for old in list(_store)[: _MAX_DEVICES // 2]:
+    if len(_store) >= _MAX_OBJECTS:
+        for old in list(_store)[: _MAX_OBJECTS // 2]:
             del _store[old]
     table: dict[str, Any] = {}
     _store[key] = (device, table)

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 
+from . import _devcache
 from .model import AccessList, AclEntry, Service
 
 __all__ = [
@@ -177,6 +178,8 @@ class _Index:
 def _normalise(boxes: Iterable[Box]) -> tuple[Box, ...]:
     """Drop duplicates and contained boxes, merge neighbours; sorted for determinism."""
     unique = sorted(set(boxes))
+    if len(unique) < 2:
+        return tuple(unique)  # nothing to drop or merge
     if len(unique) > 1:
         index = _Index(unique)
         kept: list[Box] = []
@@ -216,6 +219,13 @@ def _merge_along(boxes: list[Box], d: int) -> list[Box]:
 def _difference(a_boxes: Sequence[Box], b_boxes: Sequence[Box]) -> list[Box]:
     if not b_boxes:
         return list(a_boxes)
+    if len(b_boxes) == 1:
+        # One box to remove (a flow pair, one NAT rule): no index to build, same pieces.
+        b = b_boxes[0]
+        out1: list[Box] = []
+        for a in a_boxes:
+            out1.extend(_subtract(a, b) if _overlaps(a, b) else (a,))
+        return out1
     index = _Index(b_boxes)
     out: list[Box] = []
     for a in a_boxes:
@@ -268,6 +278,10 @@ class FlowSet:
         """Flows in both sets."""
         if not self.boxes or not other.boxes:
             return FlowSet((), self.uncertain or other.uncertain)
+        if len(other.boxes) == 1 or len(self.boxes) * len(other.boxes) <= 16:
+            # Small sets: a plain scan is cheaper than an index (the result is normalised either way).
+            found = [c for a in self.boxes for b in other.boxes if (c := _intersect(a, b)) is not None]
+            return FlowSet.of(found, self.uncertain or other.uncertain)
         index = _Index(other.boxes)
         out: list[Box] = []
         for a in self.boxes:
@@ -329,8 +343,17 @@ def entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
     """Each active permit entry with the flows it really permits (earlier denies removed).
 
     Used for phase 2: a Cisco initiator proposes one pair of proxy identities
-    per permit entry of its crypto ACL.
+    per permit entry of its crypto ACL.  Computed once per ACL object (the
+    model is frozen; negotiation and several checks ask about the same ACL).
     """
+    memo = _devcache.memo(acl)
+    cached = memo.get("acl.entry_flows")
+    if cached is None:
+        cached = memo["acl.entry_flows"] = tuple(_entry_flows(acl))
+    return list(cached)
+
+
+def _entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
     denies: list[tuple[int, Box]] = []
     permits: list[tuple[int, AclEntry, list[Box]]] = []
     for order, entry in enumerate(acl.active_entries):
@@ -368,6 +391,14 @@ def permitted_flows(acl: AccessList) -> FlowSet:
     >>> # access-list A permit ip 10.1.0.0 0.0.255.255 10.2.0.0 0.0.255.255
     >>> # describe(permitted_flows(A)) == ["10.1.0.0/16 -> 10.2.0.0/16 ip"]
     """
+    memo = _devcache.memo(acl)
+    found: FlowSet | None = memo.get("acl.permitted_flows")
+    if found is None:
+        found = memo["acl.permitted_flows"] = _permitted_flows(acl)
+    return found
+
+
+def _permitted_flows(acl: AccessList) -> FlowSet:
     boxes: list[Box] = []
     uncertain = any(e.unresolved for e in acl.active_entries)
     for _, flows in entry_flows(acl):

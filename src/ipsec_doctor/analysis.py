@@ -27,6 +27,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     texts: list[TextSection] = field(default_factory=list)
+    coverage: dict[str, Any] | None = None  # recognised / VPN-looking show+log lines (None: no show/log input)
+    symptoms: list[dict[str, Any]] = field(default_factory=list)  # one entry per --symptom text
 
     @property
     def has_errors(self) -> bool:
@@ -140,10 +142,15 @@ def analyze(
     *,
     platform: str | Platform | None = None,
     progress: Callable[[str], None] | None = None,
+    events: str = "auto",
+    symptoms: Sequence[str] = (),
 ) -> Report:
     """Analyse files or directories; never raises on bad user input.
 
     ``progress`` is called with each input file's path once it is read.
+    ``events``: ``"all"`` (one event per line), ``"aggregate"`` (one per
+    catalog ID, device and peer) or ``"auto"`` (aggregate a log with more
+    than 10,000 events).  ``symptoms``: what the users report, in their words.
     """
     from .inputs import load
 
@@ -153,8 +160,41 @@ def analyze(
     tunnels, verdicts, findings = diagnose(report.devices)
     report.tunnels = tunnels
     report.verdicts = verdicts
+    findings = merge_findings(findings)
+    findings = add_evidence(report, findings, events)
     report.findings = merge_findings(findings)
+    if symptoms:
+        from .checks import registry
+        from .evidence import check_symptoms
+
+        report.symptoms = check_symptoms(symptoms, report.findings, report.events, report.devices, report.tunnels,
+                                         registry())
     return report
+
+
+def add_evidence(report: Report, findings: list[Finding], mode: str = "auto") -> list[Finding]:
+    """Read the show/log sections into ``report.events`` and fold them into ``findings``.
+
+    Show parsers and the log reader never raise on content; a bug in this
+    layer must still not cost the configuration diagnosis, so it becomes a
+    problem on the inputs instead of a crash.
+    """
+    if not report.texts:
+        return findings
+    from .checks import registry
+    from .evidence import Attacher, collect, events_of, fuse
+
+    attacher = Attacher(report.devices, report.tunnels)
+    try:
+        items, coverage = collect(report.texts, attacher, mode)
+    except Exception as exc:  # noqa: BLE001 - last guard, see docstring
+        for record in report.inputs:
+            if record.kind in ("show", "log"):
+                record.problems.append(ParseProblem(record.file, 0, f"evidence not read (internal error {type(exc).__name__})"))
+        return findings
+    report.events = events_of(items)
+    report.coverage = coverage.as_dict()
+    return fuse(findings, items, attacher, report.verdicts, registry())
 
 
 def problem_evidence(problem: ParseProblem, text: str = "") -> Evidence:

@@ -1,4 +1,4 @@
-"""Command line: ``ipsec-doctor analyze | inventory | explain | diff | schema``.
+"""Command line: ``ipsec-doctor analyze | inventory | explain | diff | schema | symptoms | lab | collect``.
 
 Exit status (../shared/spec/OUTPUT.md): 0 no finding of severity error;
 1 at least one error finding; 2 the inputs could not be used (bad arguments,
@@ -40,6 +40,19 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically)")
     analyze.add_argument("--platform", choices=("ios", "asa", "pix6"), help="force the platform of config files")
     analyze.add_argument("--quiet", action="store_true", help="hide info findings")
+    analyze.add_argument("--symptom", action="append", default=[], metavar="TEXT",
+                         help="what users report, in their words (repeatable); `ipsec-doctor symptoms` lists them")
+    analyze.add_argument("--events", choices=("all", "aggregate"), default=None,
+                         help="one event per log line, or one per (ID, device, peer); default: aggregate a log "
+                              "only above 10,000 events")
+
+    sub.add_parser("symptoms", help="list the user-reported symptoms --symptom understands")
+
+    lab = sub.add_parser("lab", help="replay paired tunnels in strongSwan (Linux, root) and compare with the verdict")
+    lab.add_argument("snapshot", metavar="SNAPSHOT", help="directory or files holding both ends' configurations")
+    lab.add_argument("--tunnel", metavar="ID", help="only this tunnel (its id, or a substring of it)")
+    lab.add_argument("--pcap", metavar="FILE", help="capture IKE/ESP packets in the first end's namespace")
+    lab.add_argument("--platform", choices=("ios", "asa", "pix6"))
 
     inventory = sub.add_parser("inventory", help="list devices, crypto maps, tunnel endpoints, RA groups and pools")
     inventory.add_argument("paths", nargs="+", metavar="PATH")
@@ -58,6 +71,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="print a catalog entry: what, why, how it shows, how to fix")
     explain.add_argument("id", nargs="?", metavar="ID", help="catalog ID, e.g. P1-PSK (omit to list all)")
+
+    from .collect.runner import add_arguments as _collect_arguments  # stdlib-only module; Netmiko loads later
+
+    _collect_arguments(sub.add_parser("collect", help="fetch configs and show output from live devices over SSH "
+                                                      "(read-only; needs the collect extra)"))
     return parser
 
 
@@ -92,7 +110,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .report.terminal import progress_for
 
     with progress_for(args.paths, sys.stderr) as progress:
-        report = analyze(args.paths, platform=args.platform, progress=progress)
+        report = analyze(args.paths, platform=args.platform, progress=progress, events=args.events or "auto",
+                         symptoms=args.symptom)
     _print_input_problems(report.inputs)
     if not report.usable:
         sys.stderr.write("ipsec-doctor: no usable input (no config, show output or log found in the given paths)\n")
@@ -118,6 +137,25 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     text, breaks = render_diff(reports[0], reports[1], args.format)
     _emit(text, args.output)
     return EXIT_ERRORS if breaks else EXIT_OK
+
+
+def _cmd_symptoms(_args: argparse.Namespace) -> int:
+    from .evidence import render_list
+
+    sys.stdout.write(render_list())
+    return EXIT_OK
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .lab.cli import run_lab_command
+
+    return run_lab_command(args)
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from .collect.runner import run
+
+    return run(args)
 
 
 def _cmd_schema(_args: argparse.Namespace) -> int:
@@ -203,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "explain": _cmd_explain,
         "diff": _cmd_diff,
         "schema": _cmd_schema,
+        "symptoms": _cmd_symptoms,
+        "collect": _cmd_collect,
+        "lab": _cmd_lab,
     }
     try:
         previous = signal.signal(signal.SIGTERM, _on_sigterm)

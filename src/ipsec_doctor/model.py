@@ -87,6 +87,11 @@ class TunnelSettings:
     protection_profile: str | None = None
     protection_shared: bool = False
     source: Source = NO_SOURCE
+    # DMVPN (NHRP): `ip nhrp nhs T nbma N` → (T, N) (N None when only a `map` gives it),
+    # `ip nhrp map T N` → (T, N), `ip nhrp network-id ID`.
+    nhrp_nhs: tuple[tuple[IPAddress | None, IPAddress | None], ...] = ()  # tunnel IP None: `nhs dynamic`
+    nhrp_maps: tuple[tuple[IPAddress, IPAddress], ...] = ()
+    nhrp_network_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address, summarize_address_range
 from typing import Literal
 
@@ -128,7 +129,13 @@ class CryptoFlow:
 
 def flow_set(sources: Iterable[IPNetwork], destinations: Iterable[IPNetwork]) -> FlowSet:
     """All IP traffic from ``sources`` to ``destinations`` as a FlowSet."""
-    return flows_of_entry(AclEntry("permit", (SERVICE_IP,), tuple(sources), tuple(destinations)))
+    return _flow_set(tuple(sources), tuple(destinations))
+
+
+@lru_cache(maxsize=1 << 16)
+def _flow_set(sources: tuple[IPNetwork, ...], destinations: tuple[IPNetwork, ...]) -> FlowSet:
+    # FlowSets are immutable: checks build the same (local, remote) sets many times over.
+    return flows_of_entry(AclEntry("permit", (SERVICE_IP,), sources, destinations))
 
 
 def _any(version: int) -> IPNetwork:
@@ -138,8 +145,13 @@ def _any(version: int) -> IPNetwork:
 
 
 def _range_networks(version: int, lo: int, hi: int) -> list[IPNetwork]:
+    return list(_range_networks_cached(version, lo, hi))
+
+
+@lru_cache(maxsize=1 << 16)
+def _range_networks_cached(version: int, lo: int, hi: int) -> tuple[IPNetwork, ...]:
     make = IPv4Address if version == 4 else IPv6Address
-    return list(summarize_address_range(make(lo), make(hi)))  # type: ignore[arg-type]
+    return tuple(summarize_address_range(make(lo), make(hi)))  # type: ignore[arg-type]
 
 
 def box_networks(flows: FlowSet) -> list[tuple[IPNetwork, IPNetwork]]:
@@ -154,8 +166,9 @@ def box_networks(flows: FlowSet) -> list[tuple[IPNetwork, IPNetwork]]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def widen(flows: FlowSet) -> FlowSet:
-    """The same address pairs with any protocol and any port."""
+    """The same address pairs with any protocol and any port (remembered: FlowSets are immutable)."""
     pairs = box_networks(flows)
     out = FlowSet()
     for s, d in pairs:
@@ -297,6 +310,14 @@ def _specificity(rule: NatRule) -> int:
 
 def ordered_rules(device: Device) -> list[NatRule]:
     """The device's NAT rules in the order the platform evaluates them (see module docstring)."""
+    memo = _devcache.memo(device)
+    cached = memo.get("natsim.ordered_rules")
+    if cached is None:
+        cached = memo["natsim.ordered_rules"] = tuple(_ordered_rules(device))
+    return list(cached)
+
+
+def _ordered_rules(device: Device) -> list[NatRule]:
     rules = [r for r in device.nat_rules if not r.inactive and r.kind != "asa-global"]
     indexed = list(enumerate(sorted(rules, key=lambda r: r.order)))
     if device.platform is Platform.IOS:
@@ -424,15 +445,94 @@ def _ios_static_region(rule: NatRule, version: int) -> FlowSet:
     return flow_set(rule.real_source, [_any(version)])
 
 
+class _RulePlan:
+    """The ordered NAT rules of one device for one (inside, outside, family, ignore_ports).
+
+    Each rule keeps what it matches (its region, or for IOS list / route-map
+    rules the region of each ACL line / route-map entry), computed once.  The
+    boxes of those regions are indexed by address interval, so a flow only
+    meets the rules that can overlap it: a hub with a thousand twice-NAT
+    exemptions evaluates each crypto flow against one or two of them, not all.
+    A rule that does not overlap the flow would match nothing of it, so
+    skipping it changes no result.
+    """
+
+    __slots__ = ("rules", "_boxes", "_tags", "_index")
+
+    def __init__(self, device: Device, inside: str | None, outside: str, version: int, ignore_ports: bool) -> None:
+        self.rules: list[tuple[NatRule, object]] = []
+        self._boxes: list[Box] = []
+        self._tags: list[int] = []
+        for rule in ordered_rules(device):
+            payload: object
+            reach: list[FlowSet]
+            if rule.kind in ("ios-list", "ios-route-map"):
+                regions = (_route_map_regions if rule.kind == "ios-route-map" else _list_regions)(
+                    device, rule, ignore_ports)
+                payload, reach = regions, [r for _, r in regions or ()]
+            elif rule.kind == "ios-static":
+                payload = _ios_static_region(rule, version)
+                reach = [payload]  # type: ignore[list-item]
+            elif rule.kind in ("asa-twice", "asa-object"):
+                if rule.service and not ignore_ports:
+                    continue  # a service-qualified rule cannot be evaluated as a whole flow here
+                payload = _asa83_region(rule, inside, outside, version)
+                reach = [payload]  # type: ignore[list-item]
+            else:
+                payload = _legacy_region(device, rule, inside, outside, version, ignore_ports)
+                reach = [payload]  # type: ignore[list-item]
+            position = len(self.rules)
+            self.rules.append((rule, payload))
+            for region in reach:
+                for box in region.boxes:
+                    self._boxes.append(box)
+                    self._tags.append(position)
+        self._index = _Index(self._boxes) if self._boxes else None
+
+    def candidates(self, flows: FlowSet) -> list[tuple[NatRule, object]]:
+        """The rules (in evaluation order) whose regions overlap ``flows``."""
+        if self._index is None:
+            return []
+        hits: set[int] = set()
+        boxes, tags = self._boxes, self._tags
+        for q in flows.boxes:
+            for j in self._index.candidates(q):
+                if tags[j] not in hits and _overlaps(q, boxes[j]):
+                    hits.add(tags[j])
+        return [self.rules[k] for k in sorted(hits)]
+
+
+def _plan(device: Device, inside: str | None, outside: str, version: int, ignore_ports: bool) -> _RulePlan:
+    table: dict[tuple[object, ...], _RulePlan] = _devcache.memo(device).setdefault("natsim.plans", {})
+    key = (inside, outside, version, ignore_ports)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _RulePlan(device, inside, outside, version, ignore_ports)
+    return found
+
+
 def evaluate(
     device: Device, local: IPNetwork, remote: IPNetwork, inside: str | None, outside: str, *,
     ignore_ports: bool = True,
 ) -> NatOutcome:
     """Which NAT rule decides each part of local → remote traffic (inside → ``outside``).
 
+    The outcome is remembered per device (several checks ask the same question).
+
     >>> # ASA 8.4: nat (inside,outside) source static L L destination static R R
     >>> # evaluate(asa, L, R, "inside", "outside").fully_exempt → True
     """
+    table: dict[tuple[object, ...], NatOutcome] = _devcache.memo(device).setdefault("natsim.outcomes", {})
+    key = (local, remote, inside, outside, ignore_ports)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _evaluate(device, local, remote, inside, outside, ignore_ports)
+    return found
+
+
+def _evaluate(
+    device: Device, local: IPNetwork, remote: IPNetwork, inside: str | None, outside: str, ignore_ports: bool,
+) -> NatOutcome:
     version = local.version
     remaining = flow_set([local], [remote])
     pieces: list[NatPiece] = []
@@ -441,27 +541,18 @@ def evaluate(
     # IOS: a deny (ACL line or route-map entry) only means "not this rule"; a later
     # rule may still translate the traffic, so denied parts stay in play until the end.
     denied: list[NatPiece] = []
-    for rule in ordered_rules(device):
+    for rule, payload in _plan(device, inside, outside, version, ignore_ports).candidates(remaining):
         if remaining.is_empty():
             break
         if rule.kind in ("ios-list", "ios-route-map"):
-            sub = (_ios_route_map_pieces if rule.kind == "ios-route-map" else _ios_list_pieces)(
-                device, rule, remaining, ignore_ports)
-            for piece in sub:
+            for piece in _split_pieces(rule, payload, remaining):  # type: ignore[arg-type]
                 if piece.verdict == "translated":
                     pieces.append(piece)
                     remaining = remaining.difference(piece.flows)
                 else:
                     denied.append(piece)
             continue
-        if rule.kind == "ios-static":
-            region = _ios_static_region(rule, version)
-        elif rule.kind in ("asa-twice", "asa-object"):
-            if rule.service and not ignore_ports:
-                continue  # a service-qualified rule cannot be evaluated as a whole flow here
-            region = _asa83_region(rule, inside, outside, version)
-        else:
-            region = _legacy_region(device, rule, inside, outside, version, ignore_ports)
+        region: FlowSet = payload  # type: ignore[assignment]
         hit = remaining.intersection(region)
         if hit.is_empty():
             continue

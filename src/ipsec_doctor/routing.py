@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from . import _devcache
 from .model import Device, Interface, IPAddress, IPNetwork, StaticRoute
 
 Verdict = Literal["route", "none", "unverifiable"]
@@ -120,7 +121,17 @@ def egress_for(device: Device, target: IPNetwork) -> RouteLookup:
 
     >>> # route outside 0.0.0.0 0.0.0.0 203.0.113.1 ; inside 10.1.1.1/24
     >>> # egress_for(asa, 10.2.2.0/24) → RouteLookup("route", "outside", <default route>)
+
+    The answer is remembered per device: checks ask about the same networks again and again.
     """
+    table: dict[IPNetwork, RouteLookup] = _devcache.memo(device).setdefault("routing.egress", {})
+    found = table.get(target)
+    if found is None:
+        found = table[target] = _egress_for(device, target)
+    return found
+
+
+def _egress_for(device: Device, target: IPNetwork) -> RouteLookup:
     connected: tuple[IPNetwork, Interface] | None = None
     for net, itf in connected_networks(device):
         if _contains(net, target) and (connected is None or net.prefixlen > connected[0].prefixlen):

@@ -3,7 +3,12 @@
 Either end of a static ↔ static tunnel may initiate, and some defects bite
 in one direction only (a responder with a longer ISAKMP lifetime, a crypto
 ACL that is a subset of the peer's), so phase 1 and phase 2 run once per
-possible initiator.  A dynamic-map end never initiates.
+possible initiator.  A dynamic-map end (and a DMVPN hub) never initiates.
+
+Before negotiating: an end on an interface that is shut down (or a tunnel
+whose source interface is) fails whatever it would negotiate; a GRE tunnel
+without IPsec profile that a crypto map encrypts has the verdict of that
+crypto-map tunnel.
 """
 
 from __future__ import annotations
@@ -114,6 +119,12 @@ def _psk_for(device: Device, peer: IPAddress | None) -> tuple[Secret | None, Pre
     return None, None, False
 
 
+def _wildcard_psk(device: Device) -> PreSharedKey | None:
+    """The IKEv1 key for any address (``address 0.0.0.0``): what a hub uses for spokes it does not know."""
+    return next((k for k in device.pre_shared_keys if k.ike_version == 1 and k.peer is not None
+                 and k.peer.prefixlen == 0 and k.direction == "both"), None)
+
+
 def _ike_interface(device: Device, end: TunnelEnd) -> str:
     itf = device.interface(end.interface)
     if itf is not None and itf.tunnel is not None and itf.tunnel.source_interface:
@@ -125,6 +136,10 @@ def _ike_interface(device: Device, end: TunnelEnd) -> str:
 def phase1_offer(device: Device, end: TunnelEnd) -> Phase1Offer:
     """What ``device`` brings to phase 1 at ``end`` (its key for the peer, policies, IKE settings)."""
     key, key_entry, from_default = _psk_for(device, end.peer_address)
+    if end.peer_address is None and end.dynamic:
+        # A DMVPN hub facing a spoke whose address is not static (DHCP): only a wildcard key is sure to apply.
+        key_entry = _wildcard_psk(device)
+        key = key_entry.secret if key_entry is not None else None
     cmap = device.crypto_maps.get(end.crypto_map) if end.crypto_map and not end.dynamic else None
     xauth = (device.platform is Platform.IOS and cmap is not None and cmap.client_authentication_list is not None
              and not (key_entry is not None and key_entry.no_xauth))
@@ -284,6 +299,12 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
     >>> # 'fails at phase 1 — pre-shared keys differ'
     """
     by_name = devices if isinstance(devices, Mapping) else {d.name: d for d in devices}
+    verdict = _negotiate(tunnel, by_name)
+    shut = next((t for t in (_shut_text(by_name.get(e.device), e) for e in tunnel.ends) if t), None)
+    return verdict if shut is None else _shut_down(tunnel, by_name, shut, verdict)
+
+
+def _negotiate(tunnel: Tunnel, by_name: Mapping[str, Device]) -> TunnelVerdict:
     if tunnel.one_sided or len(tunnel.ends) < 2:
         who = f" ({tunnel.remote_device} has no configuration for this peer)" if tunnel.remote_device else ""
         return TunnelVerdict(tunnel.id, "unknown", f"cannot verify — the other end is not in the snapshot{who}")
@@ -291,8 +312,11 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
     da, db = by_name.get(ea.device), by_name.get(eb.device)
     if da is None or db is None:
         return TunnelVerdict(tunnel.id, "unknown", "cannot verify — a device of this tunnel was not loaded")
-    if tunnel.kind == "gre" and not (ea.profile or eb.profile):
-        return TunnelVerdict(tunnel.id, "unknown", "plain GRE: not protected by IPsec, nothing to negotiate")
+    if tunnel.kind in ("gre", "dmvpn") and not (ea.profile or eb.profile):
+        if tunnel.protected_by is not None:
+            return _carried(tunnel, tunnel.protected_by, by_name)
+        what = "plain GRE" if tunnel.kind == "gre" else "plain multipoint GRE (DMVPN)"
+        return TunnelVerdict(tunnel.id, "unknown", f"{what}: not protected by IPsec, nothing to negotiate")
     directions = []
     va, vb = _ike_versions(da, ea), _ike_versions(db, eb)
     version = 2 if 2 in va and 2 in vb else 1
@@ -305,10 +329,9 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
             directions.append(run(da, ea, db, eb))
         if not eb.dynamic:
             directions.append(run(db, eb, da, ea))
-        route_fail = _route_mismatch(da, ea, db, eb) if tunnel.kind in ("vti", "gre") else None
+        route_fail = _route_mismatch(da, ea, db, eb) if tunnel.kind in ("vti", "gre", "dmvpn") else None
         if route_fail is not None:
             directions = [_with_route_failure(d, route_fail) for d in directions]
-    outcomes = [d.outcome for d in directions]
     p1 = _overall([d.phase1.status.replace("ok", "up") for d in directions])  # type: ignore[misc]
     p2 = _overall([(d.phase2.status.replace("ok", "up") if d.phase2 else "unknown") for d in directions])  # type: ignore[misc]
     failing = [d for d in directions if d.outcome == "fail"]
@@ -338,3 +361,50 @@ def negotiate_tunnel(tunnel: Tunnel, devices: Sequence[Device] | Mapping[str, De
     from .states import predict_states  # states builds on this module's types
 
     return replace(result, predicted_state=predict_states(result, tunnel.ends))
+
+
+# --------------------------------------------------------------------------- before negotiating
+
+
+def _shut_text(device: Device | None, end: TunnelEnd) -> str | None:
+    """``Tunnel21 on r1 is shut down`` when the end's interface, or its tunnel source, is shut down."""
+    itf = device.interface(end.interface) if device is not None else None
+    if device is None or itf is None:
+        return None
+    if itf.shutdown:
+        return f"{itf.name} on {end.device} is shut down"
+    source = device.interface(itf.tunnel.source_interface) if itf.tunnel and itf.tunnel.source_interface else None
+    if source is not None and source.shutdown:
+        return f"{source.name} on {end.device} (the source of {itf.name}) is shut down"
+    return None
+
+
+def _shut_down(tunnel: Tunnel, by_name: Mapping[str, Device], why: str, inner: TunnelVerdict) -> TunnelVerdict:
+    """An administratively down end: no IKE packet ever leaves it, so the tunnel fails.
+
+    The negotiation still runs (its failures are real and need fixing too);
+    the phases keep a real failure, otherwise they cannot be observed.
+    """
+    from .states import NO_SA
+
+    if inner.verdict in ("up", "fails", "depends-on-initiator") and not tunnel.one_sided:
+        then = "once enabled it " + inner.summary if inner.verdict == "up" else "besides, it " + inner.summary
+        why = f"{why}; {then}"
+    phase1: Outcome = "fail" if inner.phase1 == "fail" else "unknown"
+    phase2: Outcome = "fail" if inner.phase2 == "fail" else "unknown"
+    states = {e.device: NO_SA for e in tunnel.ends if e.device in by_name}
+    return TunnelVerdict(tunnel.id, "fails", why, inner.directions, phase1, phase2, states, inner.ike_version)
+
+
+def _carried(tunnel: Tunnel, carrier: Tunnel, by_name: Mapping[str, Device]) -> TunnelVerdict:
+    """A GRE tunnel encrypted by a crypto map: the crypto-map tunnel's verdict, told as such.
+
+    No directions of its own: the checks report the negotiation once, on the crypto-map tunnel.
+    """
+    inner = negotiate_tunnel(carrier, by_name)
+    labels = sorted({f"crypto map {e.crypto_map} seq {e.seq}" for e in carrier.ends if e.crypto_map})
+    if len(labels) > 1:
+        labels = [f"crypto map {e.crypto_map} seq {e.seq} on {e.device}" for e in carrier.ends if e.crypto_map]
+    summary = f"GRE protected by {' and '.join(labels)}: {inner.summary}"
+    return TunnelVerdict(tunnel.id, inner.verdict, summary, (), inner.phase1, inner.phase2,
+                         dict(inner.predicted_state), inner.ike_version)

@@ -69,12 +69,18 @@ def _filter_acl(device: Device, interface: str) -> InterfaceAcl | None:
     return None
 
 
-def _nat_between(ctx: Context, device: Device, peer: IPAddress | None) -> bool | None:
+def _nat_between_index(ctx: Context) -> dict[tuple[object, object], bool | None]:
+    """(device name, peer address) → ``nat_between`` of the first tunnel with that end.
+
+    Built once per run so that each (device, peer) is a lookup, not a scan of every tunnel.
+    """
+    index: dict[tuple[object, object], bool | None] = {}
     for tunnel in ctx.tunnels:
         for end in getattr(tunnel, "ends", ()):
-            if getattr(end, "device", None) == device.name and getattr(end, "peer_address", None) == peer:
-                return getattr(tunnel, "nat_between", None)
-    return None
+            key = (getattr(end, "device", None), getattr(end, "peer_address", None))
+            if key not in index:
+                index[key] = getattr(tunnel, "nat_between", None)
+    return index
 
 
 def _permits(flows, service: Service, src: IPNetwork, dst: IPNetwork) -> bool:  # type: ignore[no-untyped-def]
@@ -94,6 +100,7 @@ def _fix_lines(device: Device, missing: list[Service], src: IPNetwork, dst: IPNe
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per (device, interface, peer) whose IKE/ESP is not permitted by the filtering ACL."""
+    nat_between = _nat_between_index(ctx)
     for device in ctx.devices:
         if device.platform is Platform.PIX6:
             continue
@@ -116,7 +123,7 @@ def run(ctx: Context) -> Iterable[Finding]:
                 flows = permitted_flows(acl)
                 missing = [] if _permits(flows, _UDP500, src, dst) else [_UDP500]
                 natt = device.ike.nat_traversal and not entry.nat_t_disable
-                nat = _nat_between(ctx, device, peer)
+                nat = nat_between.get((device.name, peer))
                 esp_ok = _permits(flows, _ESP, src, dst)
                 natt_ok = _permits(flows, _UDP4500, src, dst)
                 if not natt:

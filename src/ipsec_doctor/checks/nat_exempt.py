@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .. import _devcache
 from ..acl import describe, flows_covered, permitted_flows
 from ..findings import Disruption, Finding, Fix, Severity
 from ..fixes import is_asa_83, nat_exemption_commands
@@ -63,6 +64,14 @@ ID = "NAT-EXEMPT"
 
 def _referenced_acls(device: Device) -> set[str]:
     """ACL names something binds: NAT, crypto maps, interfaces, route-maps, split tunnelling."""
+    memo = _devcache.memo(device)
+    found: frozenset[str] | None = memo.get("nat_exempt.referenced_acls")
+    if found is None:
+        found = memo["nat_exempt.referenced_acls"] = frozenset(_collect_referenced(device))
+    return set(found)
+
+
+def _collect_referenced(device: Device) -> set[str]:
     names: set[str] = set()
     names.update(r.acl for r in device.nat_rules if r.acl)
     for cmap in device.crypto_maps.values():

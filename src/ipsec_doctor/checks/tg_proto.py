@@ -51,9 +51,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .. import _devcache
 from ..findings import Disruption, Finding, Fix, Severity
 from ..fixes import is_asa_84
-from ..model import Device, Platform, Source, TunnelGroup, User
+from ..model import CryptoMapEntry, Device, Platform, Source, TunnelGroup, User
 from . import Context, check
 from ._maps import make_finding, peer_addresses
 from ._partial import excerpt_downgrade
@@ -115,11 +116,24 @@ def run(ctx: Context) -> Iterable[Finding]:
                 yield finding
 
 
+def _entries_by_peer(device: Device) -> dict[str, list[CryptoMapEntry]]:
+    """Peer address text → the static entries that peer with it (built once per device, not per group)."""
+    memo = _devcache.memo(device)
+    index: dict[str, list[CryptoMapEntry]] | None = memo.get("tg_proto.entries_by_peer")
+    if index is None:
+        index = {}
+        for entry in device.static_entries():
+            for name in dict.fromkeys(str(a) for a in peer_addresses(entry)):
+                index.setdefault(name, []).append(entry)
+        memo["tg_proto.entries_by_peer"] = index
+    return index
+
+
 def tunnel_need(device: Device, tg: TunnelGroup) -> Need | None:
     """What the tunnel-group is used for, or None when the configuration does not say."""
     kind = (tg.type or "").lower()
     if kind == "ipsec-l2l":
-        entries = [e for e in device.static_entries() if tg.name in {str(a) for a in peer_addresses(e)}]
+        entries = _entries_by_peer(device).get(tg.name, [])
         if entries and all(e.ikev2_proposals and not e.transform_sets for e in entries):
             return L2L_V2
         if tg.name.startswith("Default") and tg.ikev1_psk is None and tg.trustpoint is None and not entries:

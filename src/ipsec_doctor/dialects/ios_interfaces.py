@@ -118,6 +118,8 @@ def _interface_line(ctx: IosContext, node: Node, itf: dict[str, Any]) -> None:
         itf["pppoe"] = not negated
     elif head == "tunnel":
         _tunnel_line(ctx, node, itf, words, low, negated)
+    elif low[:2] == ["ip", "nhrp"] and not negated:
+        _nhrp_line(itf, words, low)
 
 
 def _interface_address(
@@ -195,6 +197,23 @@ def _tunnel_line(
     tunnel.setdefault("source", ctx.src(node))
 
 
+def _nhrp_line(itf: dict[str, Any], words: list[str], low: list[str]) -> None:
+    """DMVPN: ``ip nhrp nhs T [nbma N]`` / ``ip nhrp nhs dynamic nbma N``, ``ip nhrp map T N``, ``network-id``."""
+    what = low[2] if len(low) > 2 else ""
+    tunnel = itf["tunnel"]
+    if what == "nhs" and len(words) > 3:
+        nbma = parse_ip(words[low.index("nbma", 3) + 1]) if "nbma" in low[3:-1] else None
+        tunnel_ip = parse_ip(words[3])
+        if tunnel_ip is not None or nbma is not None:
+            tunnel.setdefault("nhrp_nhs", []).append((tunnel_ip, nbma))
+    elif what == "map" and len(words) > 4:
+        tunnel_ip, nbma = parse_ip(words[3]), parse_ip(words[4])  # `map multicast N` / `map group`: not IPs
+        if tunnel_ip is not None and nbma is not None:
+            tunnel.setdefault("nhrp_maps", []).append((tunnel_ip, nbma))
+    elif what == "network-id" and len(low) > 3:
+        tunnel["nhrp_network_id"] = int_or_none(low[3])
+
+
 def finish_interfaces(ctx: IosContext) -> dict[str, Any]:
     interfaces: list[Interface] = []
     bindings: list[CryptoMapBinding] = []
@@ -214,6 +233,9 @@ def finish_interfaces(ctx: IosContext) -> dict[str, Any]:
                 protection_profile=traw.get("protection_profile"),
                 protection_shared=traw.get("protection_shared", False),
                 source=traw.get("protection_source", traw.get("source", raw["source"])),
+                nhrp_nhs=tuple(traw.get("nhrp_nhs", ())),
+                nhrp_maps=tuple(traw.get("nhrp_maps", ())),
+                nhrp_network_id=traw.get("nhrp_network_id"),
             )
         interfaces.append(
             Interface(

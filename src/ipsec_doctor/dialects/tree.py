@@ -293,7 +293,8 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
                     roots.append(Node(text, number, indent=0))
                     index = _skip_banner(banner.group(1), banner.group(2), items, index)
                     continue
-            if block is not None:
+            if block is not None and (id(block) not in indented_blocks or _block_goes_on(items, index, base)):
+                # the line may be a column-0 sub-command of the open script block
                 state.script_block = block
                 state.base = base
                 node = _place(state, text, number, effective, items, index)
@@ -301,13 +302,12 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
                 if node is None:
                     continue  # attached as a column-0 child of a script block
             else:
-                # _place without a script block to consider (inlined: it runs for every line)
+                # _place when no script block can take the line (inlined: it runs for every line)
                 stack.clear()  # every open node has indent >= 0
                 node = Node(text, number, [], 0)
                 roots.append(node)
                 stack.append(node)
-                if opener(text):
-                    block = node
+                block = node if opener(text) else None
         else:
             while stack and stack[-1].indent >= effective:
                 stack.pop()

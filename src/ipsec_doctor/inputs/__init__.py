@@ -43,6 +43,7 @@ class TextSection:
     platform: Platform | None = None
     device_hint: str | None = None
     command: str | None = None  # the show command, when recognised
+    path: str | None = None  # a log too big to hold: ``lines`` is empty and the reader streams this file
 
 
 @dataclass(slots=True)

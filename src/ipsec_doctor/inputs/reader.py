@@ -32,11 +32,14 @@ LIMITS = (
     "logs of up to 2 GiB are left to the log reader"
 )
 
+HEAD_ONLY_PROBLEM = "file is {size} bytes (over 64 MiB): only its first 1 MiB was read"
+
 # Magic numbers of libpcap (both byte orders, micro- and nanosecond) and pcapng.
 _PCAP_MAGIC = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d", b"\x0a\x0d\x0d\x0a")
 
 # Control characters that do not occur in text files (tab, LF, VT, FF, CR and ESC do).
 _CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27}
+_CONTROL_BYTES = bytes(sorted(_CONTROL))  # for bytes.translate: counting them at C speed
 
 
 @dataclass(slots=True)
@@ -48,6 +51,8 @@ class RawFile:
     lines: list[str] = field(default_factory=list)
     encoding: str = ""
     problems: list[tuple[int, str]] = field(default_factory=list)
+    text: str = field(default="", repr=False)  # "\n".join(lines), kept so later steps need not rebuild it
+    head_only: bool = False  # only the first HEAD_READ bytes were read (a log is then streamed in full)
 
 
 def iter_paths(paths: list[str | Path]) -> Iterator[tuple[str, str | None]]:
@@ -133,7 +138,8 @@ def read_file(path: str) -> RawFile:
         raw.problems.append((0, _os_problem(path, exc)))
         return raw
     if size > MAX_FULL_READ:
-        raw.problems.append((0, f"file is {size} bytes (over 64 MiB): only its first 1 MiB was read"))
+        raw.head_only = True
+        raw.problems.append((0, HEAD_ONLY_PROBLEM.format(size=size)))
     decode_into(raw, data)
     return raw
 
@@ -155,11 +161,14 @@ def decode_into(raw: RawFile, data: bytes) -> None:
         return
     text = _decode(data, encoding)
     raw.encoding = encoding
-    raw.lines = split_lines(text)
+    raw.lines, raw.text = _split_joined(text)
+    if len(raw.text) <= MAX_LINE:
+        return  # no line can be too long
     for index, line in enumerate(raw.lines):
         if len(line) > MAX_LINE:
             raw.lines[index] = line[:MAX_LINE]
             raw.problems.append((index + 1, f"line longer than 1 MiB ({len(line)} characters), truncated"))
+    raw.text = "\n".join(raw.lines)
 
 
 def sniff_encoding(data: bytes) -> str | None:
@@ -185,9 +194,11 @@ def sniff_encoding(data: bytes) -> str | None:
         if even > 0.3 * half and odd < 0.05 * half:
             return "utf-16-be"
         return None
-    controls = sum(1 for byte in head if byte in _CONTROL)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls > 0.1 * len(head):
         return None
+    if data.isascii():
+        return "utf-8"
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -205,10 +216,17 @@ def _decode(data: bytes, encoding: str) -> str:
 
 def split_lines(text: str) -> list[str]:
     """Split on CRLF, CR or LF (not on the other Unicode line breaks str.splitlines knows)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _split_joined(text)[0]
+
+
+def _split_joined(text: str) -> tuple[list[str], str]:
+    """:func:`split_lines`, plus the lines joined again by "\n" (a slice of the text: no rebuild)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final newline ends the last line; it does not start a new one
-    return lines
+        text = text[:-1]
+    return lines, text

@@ -30,9 +30,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 
 from ..dialects.common import canonical_interface
 from ..model import Platform
+from .classify import first_chars
 
 Numbered = list[tuple[int, str]]
 
@@ -132,8 +135,19 @@ def expand_show(command: str) -> str:
     return re.sub(r"^sh(?:o|ow)?\b", "show", command.strip(), count=1, flags=re.I)
 
 
-def split_prompts(numbered: Numbered) -> list[Part]:
-    """Cut text at exec prompts; a file without prompts is one part with no command."""
+def split_prompts(numbered: Numbered, joined: str | None = None) -> list[Part]:
+    """Cut text at exec prompts; a file without prompts is one part with no command.
+
+    ``joined`` is the lines' text joined by newlines, when the caller has it.
+    """
+    if joined is None:
+        joined = "\n".join(map(_TEXT, numbered))
+    # A prompt needs "#" or ">": when no line holding one is a prompt, the file is one part.
+    if ("#" not in joined and ">" not in joined) or not any(
+        numbered[index][1][:1].isalpha() and match_prompt(numbered[index][1]) is not None
+        for index in _lines_matching(_PROMPT_CHAR_RE, joined)
+    ):
+        return [Part(list(numbered))] if numbered else []
     parts: list[Part] = [Part()]
     for number, text in numbered:
         prompt = match_prompt(text) if text[:1].isalpha() else None
@@ -165,9 +179,14 @@ def _title_of(text: str) -> str:
     return text.strip().strip("*=#-~_+ ").strip()
 
 
-def split_boxes(numbered: Numbered) -> list[tuple[str | None, Numbered]]:
+def split_boxes(numbered: Numbered, joined: str | None = None) -> list[tuple[str | None, Numbered]]:
     """Cut at separator lines; a single line between two separators titles what follows."""
-    if not any(_is_separator(text) for _n, text in numbered):
+    if joined is None:
+        joined = "\n".join(map(_TEXT, numbered))
+    if not any(
+        numbered[index][1].lstrip()[:1] in _SEPARATOR_CHARS and _is_separator(numbered[index][1])
+        for index in _rule_lines(joined)
+    ):
         return [(None, numbered)]
     chunks: list[Numbered] = [[]]
     for number, text in numbered:
@@ -194,7 +213,9 @@ def _has_header(chunk: Numbered) -> bool:
     return any(_HOSTNAME_RE.match(text) or _VERSION_RE.match(text) for _n, text in chunk)
 
 
-def split_devices(numbered: Numbered, is_config: Callable[[Numbered], bool]) -> list[DeviceText]:
+def split_devices(
+    numbered: Numbered, is_config: Callable[[Numbered], bool], joined: str | None = None
+) -> list[DeviceText]:
     """Cut a configuration part into one :class:`DeviceText` per device.
 
     ``is_config`` tells whether a chunk holds configuration at all (chunks
@@ -202,7 +223,7 @@ def split_devices(numbered: Numbered, is_config: Callable[[Numbered], bool]) -> 
     """
     devices: list[DeviceText] = []
     skipped: list[tuple[int, int, str]] = []
-    boxes = split_boxes(numbered)
+    boxes = split_boxes(numbered, joined)
     for title, chunk in boxes:
         if len(boxes) > 1 and not is_config(chunk):
             skipped.append((chunk[0][0], chunk[-1][0], title or ""))
@@ -212,7 +233,7 @@ def split_devices(numbered: Numbered, is_config: Callable[[Numbered], bool]) -> 
         if devices and title is None and not _has_header(chunk):
             devices[-1].lines.extend(chunk)
             continue
-        for piece in split_headers(chunk):
+        for piece in split_headers(chunk, joined if chunk is numbered else None):
             devices.append(DeviceText(piece, title))
             title = None
     if devices:
@@ -220,8 +241,12 @@ def split_devices(numbered: Numbered, is_config: Callable[[Numbered], bool]) -> 
     return devices
 
 
-def split_headers(numbered: Numbered) -> list[Numbered]:
+def split_headers(numbered: Numbered, joined: str | None = None) -> list[Numbered]:
     """Cut concatenated configurations at a second hostname or version header."""
+    if joined is None:
+        joined = "\n".join(map(_TEXT, numbered))
+    if not _header_cut_possible(numbered, joined):
+        return [list(numbered)] if any(text.strip() for _n, text in numbered) else []
     pieces: list[Numbered] = [[]]
     seen_host = seen_version = False
     for number, text in numbered:
@@ -251,39 +276,67 @@ def split_headers(numbered: Numbered) -> list[Numbered]:
 def hostname_of(numbered: Numbered) -> str | None:
     """The first ``hostname`` command's value."""
     for _number, text in numbered:
+        if text[:1] in _NOT_HOSTNAME:
+            continue  # the first character already rules the line out
         found = _HOSTNAME_RE.match(text)
         if found:
             return found.group(1)
     return None
 
 
-def is_script(numbered: Numbered) -> bool:
+def is_script(numbered: Numbered, joined: str | None = None) -> bool:
     """Whether the text holds session commands typed by a person (``conf t``, ``wr``...)."""
-    return any(_SCRIPT_MARK_RE.match(text) for _n, text in numbered)
+    if joined is None:
+        joined = "\n".join(map(_TEXT, numbered))
+    return any(_SCRIPT_MARK_RE.match(numbered[index][1]) for index in _rule_lines(joined))
 
 
-def clean_config(numbered: Numbered, platform: Platform, *, script: bool) -> Numbered:
-    """Drop show-run wrappers and session commands; expand the abbreviations the dialects need."""
+def clean_config(numbered: Numbered, platform: Platform, *, script: bool, joined: str | None = None) -> Numbered:
+    """Drop show-run wrappers and session commands; expand the abbreviations the dialects need.
+
+    Only the lines that could change are looked at one by one (found with one
+    regex over ``joined``, the lines' text joined by newlines); the rest are
+    kept as they are, which is what the line-by-line rules do to them.
+    """
+    if joined is None:
+        joined = "\n".join(map(_TEXT, numbered))
     cleaned: Numbered = []
+    done = 0  # numbered[:done] is settled
+    for index in _rule_lines(joined):
+        if index < done or not _CLEAN_LINE_RE.match(numbered[index][1]):
+            continue  # inside a banner taken whole, or a line (a header) no cleaning rule acts on
+        cleaned.extend(numbered[done:index])
+        done = _clean_from(numbered, index, platform, script, cleaned)
+    cleaned.extend(numbered[done:])
+    return cleaned
+
+
+def _clean_from(numbered: Numbered, index: int, platform: Platform, script: bool, cleaned: Numbered) -> int:
+    """Apply the line rules from ``numbered[index]`` until a line's fate no longer spills over.
+
+    Returns the index of the first line left unhandled (past a banner's body, the banner).
+    """
     in_banner: str | None = None  # delimiter of an open IOS banner: its body is never touched
-    for number, text in numbered:
+    for position in range(index, len(numbered)):
+        number, text = numbered[position]
         if in_banner is not None:
             cleaned.append((number, text))
             if in_banner in text:
-                in_banner = None
+                return position + 1
             continue
         if not text[:1].isspace():
             if _PREAMBLE_RE.match(text) or (script and _SESSION_RE.match(text)):
-                continue
+                return position + 1
             if _is_separator(text) or _ANNOTATION_RE.match(text):
-                continue
+                return position + 1
             delimiter = _open_banner(text)
             if delimiter is not None and platform is not Platform.ASA:
                 in_banner = delimiter
                 cleaned.append((number, text))
                 continue
         cleaned.append((number, normalise_line(text, platform)))
-    return cleaned
+        return position + 1
+    return len(numbered)
 
 
 # Notes written around commands in hand-kept files: "# comment", "----DHCP----" captions, "*Router A*" boxes.
@@ -301,6 +354,10 @@ def _open_banner(text: str) -> str | None:
     if delimiter == "^" and rest.startswith("C"):
         delimiter, rest = "^C", rest[1:]
     return None if delimiter in rest else delimiter
+
+
+# A fleet repeats the same few interface names: remember them (canonical_interface is pure).
+_canonical_interface = lru_cache(maxsize=4096)(canonical_interface)
 
 
 def normalise_line(text: str, platform: Platform) -> str:
@@ -323,7 +380,7 @@ def normalise_line(text: str, platform: Platform) -> str:
             if number and not name.isalpha():
                 full = name  # "int g0/0 2" is not a split name; keep the second token as text
                 rest = f" {number}{rest}"
-            canonical = canonical_interface(full) if platform is not Platform.PIX6 else full
+            canonical = _canonical_interface(full) if platform is not Platform.PIX6 else full
             return f"{indent}interface {canonical}{rest}"
         return text
     if first == "ip ":
@@ -336,3 +393,136 @@ def normalise_line(text: str, platform: Platform) -> str:
         if found is not None:
             return f"{found.group(1)}no shutdown"
     return text
+
+
+# --------------------------------------------------------------------------- fast paths
+#
+# The rules above are per line, but on a real configuration almost no line is
+# touched by them.  One regex over the joined text (a leading "\n" lets the
+# engine skip ahead at C speed) finds every line that any of them could act on
+# (headers, script marks, wrappers, separators, annotations, banners,
+# abbreviations); only those lines go through the rules.  The scan is built
+# from the rules' own patterns, so it cannot drift from them: it may find a
+# line too many (harmless: the rule then says no), never one too few.
+
+_TEXT = itemgetter(1)
+
+
+def _rules(*patterns: re.Pattern[str]) -> str:
+    """One regex body trying each line rule in turn, each with its own IGNORECASE setting."""
+    return "|".join(f"(?{'i' if pattern.flags & re.I else ''}:{pattern.pattern})" for pattern in patterns)
+
+
+def _gate(*patterns: re.Pattern[str]) -> str:
+    """A lookahead on the first character of a line that does not start with white space and that
+    any of ``patterns`` could match; "" when that cannot be worked out (every line is then tried)."""
+    chars: set[str] = set()
+    for pattern in patterns:
+        found, nullable = first_chars(pattern)
+        if found is None or nullable:
+            return ""
+        chars |= found
+    ascii_class = "".join(f"\\x{ord(char):02x}" for char in sorted(chars) if char.isascii() and not char.isspace())
+    return f"(?=[{ascii_class}\\x80-\\U0010ffff])"  # one class test; non-ASCII always kept
+
+
+@dataclass(frozen=True, slots=True)
+class _LineStart:
+    """A pattern for the start of a line: ``later`` finds it after a newline, ``first`` on the first line."""
+
+    later: re.Pattern[str]
+    first: re.Pattern[str]
+
+    @classmethod
+    def of(cls, body: str) -> _LineStart:
+        # MULTILINE: the rules' "^" and "$" then mean a line's start and end inside the joined text.
+        # A lookahead consumes nothing, so a rule that reads on past a newline (\s+) cannot hide
+        # the next line from the scan; reading on only finds more lines, never fewer.
+        return cls(re.compile(f"\\n(?=(?:{body}))", re.M), re.compile(body, re.M))
+
+
+def _lines_starting(start: _LineStart, joined: str) -> list[int]:
+    """Indexes of the lines of ``joined`` whose start matches ``start``, in order."""
+    found = [0] if start.first.match(joined) else []
+    index = 0
+    counted = 0  # newlines in joined[:counted] are in index
+    for match in start.later.finditer(joined):
+        position = match.start() + 1
+        index += joined.count("\n", counted, position)
+        counted = position
+        found.append(index)
+    return found
+
+
+def _lines_matching(pattern: re.Pattern[str], joined: str) -> list[int]:
+    """Indexes of the lines of ``joined`` that hold a match of ``pattern`` anywhere, in order."""
+    found: list[int] = []
+    index = 0
+    counted = 0
+    position = 0
+    while True:
+        match = pattern.search(joined, position)
+        if match is None:
+            return found
+        index += joined.count("\n", counted, match.start())
+        counted = match.start()
+        found.append(index)
+        end = joined.find("\n", match.start())
+        if end < 0:
+            return found
+        position = end  # the next line (a match never spans a newline)
+
+
+# After the indent: a separator's first character (its own pattern has a backreference,
+# which would point elsewhere inside a bigger regex), or what _INT_RE, _IP_ADDR_RE and
+# _NO_SHUT_RE begin with, less the spelled-out forms normalise_line gives back unchanged.
+# The lookahead rejects most lines with one character test (non-ASCII kept: Unicode case folding).
+_INDENTED_RULES = (
+    r"[^\S\n]*(?=[=\-*#_~+iInN\x80-\U0010ffff])"
+    r"(?:[=\-*#_~+]|(?i:int\w*\s)|(?!ip address \S)(?i:ip\s+addr)|(?!no shutdown$)(?i:no\s+shut))"
+)
+# A line clean_config may change (matched on the line alone).
+_CLEAN_LINE_RE = re.compile(
+    f"{_rules(_PREAMBLE_RE, _SESSION_RE, _ANNOTATION_RE, _BANNER_OPEN_RE)}|{_INDENTED_RULES}", re.M
+)
+_TOP_LEVEL_RULES = (_PRE_RE, _VERSION_RE, _HOSTNAME_RE, _SCRIPT_MARK_RE, _PREAMBLE_RE, _SESSION_RE,
+                    _ANNOTATION_RE, _BANNER_OPEN_RE)
+_RULE_LINES = _LineStart.of(
+    f"{_gate(*_TOP_LEVEL_RULES)}(?:{_rules(*_TOP_LEVEL_RULES)})|{_INDENTED_RULES}"
+)
+_last_scan: tuple[str, list[int]] = ("", [])
+
+
+def _rule_lines(joined: str) -> list[int]:
+    """Indexes of the lines any rule here could act on (the last answer is kept: several steps ask)."""
+    global _last_scan  # noqa: PLW0603 - a one-entry cache; the tuple swap is atomic
+    last = _last_scan
+    if last[0] is joined:
+        return last[1]
+    found = _lines_starting(_RULE_LINES, joined)
+    _last_scan = (joined, found)
+    return found
+
+
+def _header_cut_possible(numbered: Numbered, joined: str) -> bool:
+    """Whether :func:`split_headers` would cut: its state only changes on header lines."""
+    seen_host = seen_version = False
+    for index in _rule_lines(joined):
+        text = numbered[index][1]
+        is_pre = bool(_PRE_RE.match(text))
+        is_version = bool(_VERSION_RE.match(text))
+        is_host = bool(_HOSTNAME_RE.match(text))
+        if (is_pre or is_version) and (seen_host or (seen_version and is_version)):
+            return True
+        if is_host and seen_host:
+            return True
+        seen_host = seen_host or is_host
+        seen_version = seen_version or is_version
+    return False
+
+
+_PROMPT_CHAR_RE = re.compile(r"[#>]")
+_SEPARATOR_CHARS = frozenset("=-*#_~+")  # what _SEPARATOR_RE allows after the indent
+_NOT_HOSTNAME = frozenset(
+    (chr(code) for code in range(128) if chr(code) not in (first_chars(_HOSTNAME_RE)[0] or map(chr, range(128))))
+)  # first characters (ASCII) no hostname line starts with; "" stays out, so an empty line is still tried

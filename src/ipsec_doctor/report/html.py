@@ -263,7 +263,9 @@ def events_by_tunnel(report: Report) -> tuple[dict[str, list[dict[str, Any]]], l
     for event in report.events:
         fields = event.get("fields") or {}
         hits: dict[str, None] = {}
-        if isinstance(fields, dict):
+        if event.get("tunnel") in ids:  # attached by the evidence stage: the reporter only follows it
+            hits[str(event["tunnel"])] = None
+        elif isinstance(fields, dict):
             if fields.get("tunnel") in ids:
                 hits[str(fields["tunnel"])] = None
             devices = device_of.get(str(event.get("file", "")), set())

@@ -35,6 +35,8 @@ def tunnel_dict(tunnel: Any, verdict: Any) -> dict[str, Any]:
         out["one_sided"] = True
     if getattr(tunnel, "nat_between", False):
         out["nat_between"] = True
+    if getattr(tunnel, "protected_by", None) is not None:
+        out["protected_by"] = tunnel.protected_by.id  # GRE encrypted by this crypto-map tunnel
     if verdict is not None:
         out["phase1"] = verdict.phase1_status
         out["phase2"] = verdict.phase2_status
@@ -65,7 +67,18 @@ def report_dict(report: Report) -> dict[str, Any]:
         "tunnels": [tunnel_dict(t, report.verdicts.get(t.id)) for t in sorted(report.tunnels, key=lambda t: t.id)],
         "findings": [f.as_dict() for f in report.findings],
         "events": report.events,
+        **_evidence_members(report),
     }
+
+
+def _evidence_members(report: Report) -> dict[str, Any]:
+    """Additive members: ``coverage`` when show/log input was read, ``symptoms`` when asked."""
+    out: dict[str, Any] = {}
+    if report.coverage is not None:
+        out["coverage"] = report.coverage
+    if report.symptoms:
+        out["symptoms"] = report.symptoms
+    return out
 
 
 def render_json(report: Report) -> str:

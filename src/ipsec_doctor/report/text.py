@@ -87,6 +87,8 @@ def render_text(report: Report, *, quiet: bool = False) -> str:
         out.append(device)
         for f in findings:
             out.extend(_finding_block(f))
+    out.extend(evidence_lines(report))
+    out.extend(symptom_lines(report))
     problems = [(r.file, p) for r in report.inputs for p in r.problems]
     skipped = [r for r in report.inputs if r.kind in ("unknown", "error")]
     if problems or skipped:
@@ -99,3 +101,56 @@ def render_text(report: Report, *, quiet: bool = False) -> str:
         for file, p in sorted(shown, key=lambda x: (x[0], x[1].line))[: None if not quiet else 20]:
             out.append(f"  {file}:{p.line}: {p.message}")
     return "\n".join(out) + "\n"
+
+
+def evidence_lines(report: Report) -> list[str]:
+    """The "Evidence" section: coverage of the show/log lines and the events per catalog ID."""
+    coverage = report.coverage
+    if not coverage:
+        return []
+    out = ["", "Evidence"]
+    recognised, total = coverage.get("recognised", 0), coverage.get("vpn_lines", 0)
+    share = f" ({100 * recognised // total}%)" if total else ""
+    out.append(f"  coverage: {recognised} of {total} VPN-looking show/log line(s) recognised{share}")
+    for kind in ("show", "log"):
+        part = coverage.get(kind)
+        if isinstance(part, dict) and part.get("vpn_lines"):
+            out.append(f"    {kind}: {part['recognised']} of {part['vpn_lines']}")
+    counts: dict[str, int] = defaultdict(int)
+    unattached = 0
+    for event in report.events:
+        if event.get("id"):
+            counts[str(event["id"])] += int(event.get("count", 1) or 1)
+        if not event.get("device") and not event.get("tunnel"):
+            unattached += 1
+    if counts:
+        out.append("  events by catalog ID: " + ", ".join(f"{k} ×{v}" for k, v in sorted(counts.items())))
+    if unattached:
+        out.append(f"  {unattached} event(s) could not be tied to a device of the snapshot")
+    return out
+
+
+_STATUS = {"confirmed": "confirmed", "supported": "confirmed by config", "observed": "seen in show/log",
+           "ruled-out": "ruled out", "unknown": "cannot tell"}
+
+
+def symptom_lines(report: Report) -> list[str]:
+    """The "Symptoms" section: each user text, the symptoms it matched and what the configs say."""
+    if not report.symptoms:
+        return []
+    out = ["", "Symptoms"]
+    for entry in report.symptoms:
+        out.append("")
+        out.append(f"  \"{entry.get('query', '')}\"")
+        matches = entry.get("matches") or []
+        if not matches:
+            out.append("    no known symptom matches these words (`ipsec-doctor symptoms` lists them)")
+        for m in matches:
+            out.append(f"    matches: {m['phrase']}")
+            for c in m.get("candidates", []):
+                out.append(f"      {c['id']:14} {_STATUS.get(c['status'], c['status'])}: {c['reason']}")
+                for f in c.get("findings", [])[:3]:
+                    out.append(f"          {f['title']}")
+            if m.get("ask"):
+                out.append(f"      next step: {m['ask']}")
+    return out
