@@ -25,6 +25,7 @@ import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address
 
 from . import _devcache
@@ -302,8 +303,13 @@ class FlowSet:
         return len(self.boxes)
 
 
-def _service_boxes(service: Service) -> list[tuple[int, int, int, int, int, int]]:
-    """(proto lo, hi, sport lo, hi, dport lo, hi) boxes of one service."""
+@lru_cache(maxsize=4096)
+def _service_boxes(service: Service) -> tuple[tuple[int, int, int, int, int, int], ...]:
+    """(proto lo, hi, sport lo, hi, dport lo, hi) boxes of one service (few distinct services: remembered)."""
+    return tuple(_service_boxes_of(service))
+
+
+def _service_boxes_of(service: Service) -> list[tuple[int, int, int, int, int, int]]:
     numbers = _protocol_numbers(service.protocol)
     if numbers is None:
         return [(0, PROTO_MAX, 0, PORT_MAX, 0, PORT_MAX)]
@@ -327,8 +333,11 @@ def _entry_boxes(entry: AclEntry) -> list[Box]:
             if src.version != dst.version:
                 continue  # an IPv4 source never meets an IPv6 destination
             fam = src.version
-            s0, s1 = int(src.network_address), int(src.broadcast_address)
-            d0, d1 = int(dst.network_address), int(dst.broadcast_address)
+            # network | host bits = broadcast, without ipaddress's cached-property machinery (hot path).
+            s0 = int(src.network_address)
+            s1 = s0 | ((1 << (src.max_prefixlen - src.prefixlen)) - 1)
+            d0 = int(dst.network_address)
+            d1 = d0 | ((1 << (dst.max_prefixlen - dst.prefixlen)) - 1)
             for p0, p1, sp0, sp1, dp0, dp1 in services:
                 out.append((fam, fam, p0, p1, s0, s1, d0, d1, sp0, sp1, dp0, dp1))
     return out

@@ -46,16 +46,20 @@ def _platform(value: str | Platform | None) -> Platform | None:
     return Platform(value.lower())
 
 
-def parse_devices(loaded: Loaded) -> list[Device]:
-    """Parse every config section; name collisions get the file stem appended."""
+def parse_devices(loaded: Loaded, parsed: Sequence[Device] | None = None) -> list[Device]:
+    """Parse every config section; name collisions get the file stem appended.
+
+    ``parsed``: the sections' devices when parsed elsewhere already (``--jobs``,
+    ``--scheduler``), one per section in order; names and records are settled here.
+    """
     from .dialects import parse_config
 
     devices: list[Device] = []
     records = {r.file: r for r in loaded.inputs}
     names_by_file: dict[str, list[str]] = {}
     seen: dict[str, int] = {}
-    for section in loaded.configs:
-        device = parse_config(section)
+    for index, section in enumerate(loaded.configs):
+        device = parse_config(section) if parsed is None else parsed[index]
         if device.name in seen:
             seen[device.name] += 1
             from dataclasses import replace
@@ -144,6 +148,8 @@ def analyze(
     progress: Callable[[str], None] | None = None,
     events: str = "auto",
     symptoms: Sequence[str] = (),
+    jobs: int = 1,
+    scheduler: str | None = None,
 ) -> Report:
     """Analyse files or directories; never raises on bad user input.
 
@@ -151,12 +157,23 @@ def analyze(
     ``events``: ``"all"`` (one event per line), ``"aggregate"`` (one per
     catalog ID, device and peer) or ``"auto"`` (aggregate a log with more
     than 10,000 events).  ``symptoms``: what the users report, in their words.
+    ``jobs`` > 1 parses configurations and scans logs in that many processes;
+    ``scheduler`` (``tcp://host:port``) does it on a Dask cluster.  Either
+    way the report is the same as a local run's.
     """
     from .inputs import load
 
     loaded = load(list(paths), platform=_platform(platform), progress=progress)  # type: ignore[attr-defined]
     report = Report(inputs=loaded.inputs, texts=loaded.texts)
-    report.devices = parse_devices(loaded)
+    if jobs > 1 or scheduler:
+        from .scale import open_engine, parse_sections
+        from .scale.evidence import prescan_logs
+
+        with open_engine(jobs, scheduler) as engine:
+            report.devices = parse_devices(loaded, parse_sections(loaded.configs, engine))
+            report.texts = prescan_logs(loaded.texts, engine)
+    else:
+        report.devices = parse_devices(loaded)
     tunnels, verdicts, findings = diagnose(report.devices)
     report.tunnels = tunnels
     report.verdicts = verdicts

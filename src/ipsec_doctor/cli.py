@@ -45,6 +45,10 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--events", choices=("all", "aggregate"), default=None,
                          help="one event per log line, or one per (ID, device, peer); default: aggregate a log "
                               "only above 10,000 events")
+    analyze.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                         help="parse configs and scan logs in N processes (0: one per CPU); same report")
+    analyze.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                         help="parse and scan on this Dask distributed scheduler (needs the dask extra)")
 
     sub.add_parser("symptoms", help="list the user-reported symptoms --symptom understands")
 
@@ -109,9 +113,23 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     from .report.formats import render_report
     from .report.terminal import progress_for
 
-    with progress_for(args.paths, sys.stderr) as progress:
-        report = analyze(args.paths, platform=args.platform, progress=progress, events=args.events or "auto",
-                         symptoms=args.symptom)
+    jobs = args.jobs
+    if jobs < 0:
+        sys.stderr.write("ipsec-doctor: --jobs must be 0 (one per CPU) or more\n")
+        return EXIT_UNUSABLE
+    if jobs == 0:
+        from .scale.parallel import default_jobs
+
+        jobs = default_jobs()
+    try:
+        with progress_for(args.paths, sys.stderr) as progress:
+            report = analyze(args.paths, platform=args.platform, progress=progress, events=args.events or "auto",
+                             symptoms=args.symptom, jobs=jobs, scheduler=args.scheduler)
+    except RuntimeError as exc:
+        if type(exc).__name__ != "DaskUnavailable":
+            raise
+        sys.stderr.write(f"ipsec-doctor: {exc}\n")
+        return EXIT_UNUSABLE
     _print_input_problems(report.inputs)
     if not report.usable:
         sys.stderr.write("ipsec-doctor: no usable input (no config, show output or log found in the given paths)\n")
