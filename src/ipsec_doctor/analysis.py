@@ -37,7 +37,7 @@ class Report:
     @property
     def usable(self) -> bool:
         """False when no input could be used at all (exit status 2)."""
-        return any(r.kind in ("config", "show", "log") for r in self.inputs)
+        return any(r.kind in ("config", "show", "log", "pcap") for r in self.inputs)
 
 
 def _platform(value: str | Platform | None) -> Platform | None:
@@ -179,6 +179,9 @@ def analyze(
     report.verdicts = verdicts
     findings = merge_findings(findings)
     findings = add_evidence(report, findings, events)
+    from .evidence import add_captures  # packet captures: events and findings fused like show/log evidence
+
+    findings = add_captures(report, findings)
     report.findings = merge_findings(findings)
     if symptoms:
         from .checks import registry

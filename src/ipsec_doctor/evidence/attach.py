@@ -100,6 +100,37 @@ class Attacher:
             ids = [i for i in ids if device in {e.device for e in self.tunnels[i].ends}]
         return ids[0] if len(ids) == 1 else None
 
+    def address_owner(self, address: str | None) -> str | None:
+        """The one device that owns ``address`` (an interface address or a tunnel end's local address)."""
+        if not address:
+            return None
+        owners = set(self._by_address.get(address, set()))
+        for tunnel in self.tunnels.values():
+            owners.update(e.device for e in tunnel.ends if str(e.local_address) == address)
+        return next(iter(owners)) if len(owners) == 1 else None
+
+    def pair_tunnel(self, a: str | None, b: str | None) -> str | None:
+        """The tunnel between two packet addresses (a capture names no device, only addresses).
+
+        First an end whose local and peer addresses are the pair, either way
+        round; then the one tunnel that names both addresses; then the one
+        tunnel that names either (a NAT may hide one side's own address).
+        """
+        if not a or not b:
+            return None
+        exact = [t.id for t in self.tunnels.values()
+                 if any({str(e.local_address), str(e.peer_address)} == {a, b} for e in t.ends)]
+        if len(exact) == 1:
+            return exact[0]
+        ids_a, ids_b = self._any_end.get(a, []), self._any_end.get(b, [])
+        both = [i for i in ids_a if i in ids_b]
+        if len(both) == 1:
+            return both[0]
+        if both:
+            return None
+        either = list(dict.fromkeys(ids_a + ids_b))
+        return either[0] if len(either) == 1 else None
+
     def tunnel_devices(self, tunnel_id: str) -> tuple[str, ...]:
         """The devices at the ends of a tunnel (one for a tunnel whose peer is not in the snapshot)."""
         tunnel = self.tunnels.get(tunnel_id)

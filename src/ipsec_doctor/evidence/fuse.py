@@ -87,6 +87,9 @@ def describe(item: Item) -> str:
         counters = counters_text(item.fields)
         state = f"{state} ({counters})" if counters else state
         return f"{state} in `{item.message_id}`{where}{peer}"
+    if item.kind == "pcap":  # one summary per capture finding: where the exchange stops
+        name = item.file.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"capture {name}: {item.fields.get('stop') or item.message_id or 'packets'}"
     label = item.message_id or "log line"
     return f"{label}{where}{peer}" + (f", {item.count} times" if item.count > 1 else "")
 

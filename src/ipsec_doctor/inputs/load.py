@@ -23,7 +23,16 @@ from ..redact import redact_line
 from . import ConfigSection, InputRecord, Loaded, TextSection
 from .classify import classify_with_platform, config_platform
 from .reader import iter_paths, read_file
-from .split import Numbered, Part, clean_config, hostname_of, is_script, split_devices, split_prompts
+from .split import (
+    Numbered,
+    Part,
+    clean_config,
+    forget_scan,
+    hostname_of,
+    is_script,
+    split_devices,
+    split_prompts,
+)
 
 _TEXT = itemgetter(1)
 
@@ -51,6 +60,7 @@ def load(
     try:
         return _load(paths, platform, progress)
     finally:
+        forget_scan()
         if collecting:
             gc.enable()
 

@@ -151,8 +151,7 @@ def decode_into(raw: RawFile, data: bytes) -> None:
         raw.problems.append((0, "empty file"))
         return
     if data[:4] in _PCAP_MAGIC:
-        raw.kind = "pcap"
-        raw.problems.append((0, "packet captures are not analysed yet"))
+        raw.kind = "pcap"  # read by ipsec_doctor.pcap in the pipeline (evidence.capture)
         return
     encoding = sniff_encoding(data)
     if encoding is None:

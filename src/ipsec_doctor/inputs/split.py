@@ -504,6 +504,12 @@ def _rule_lines(joined: str) -> list[int]:
     return found
 
 
+def forget_scan() -> None:
+    """Drop the text :func:`_rule_lines` keeps (a whole file's worth) once a load is over."""
+    global _last_scan
+    _last_scan = ("", [])
+
+
 def _header_cut_possible(numbered: Numbered, joined: str) -> bool:
     """Whether :func:`split_headers` would cut: its state only changes on header lines."""
     seen_host = seen_version = False

@@ -117,10 +117,14 @@ def _fill(report: CaptureReport, data: bytes) -> None:
     report.nat_keepalives = collector.keepalives
     verdicts = []
     for session in report.sessions:
-        verdicts.extend(judge_session(session))
+        found = judge_session(session)
         nat = judge_nat(session)
         if nat is not None:
-            verdicts.append(nat)
+            found.append(nat)
+        for verdict in found:  # the pipeline attaches the finding to a tunnel by these (never serialised)
+            verdict.extra.setdefault("addresses", (session.initiator, session.responder))
+            verdict.extra.setdefault("stop", session_stop(session))
+        verdicts.extend(found)
     verdicts.extend(judge_esp(report.esp))
     verdicts.extend(judge_mtu(report.sessions, report.esp, joiner.fragment_frames()))
     report.findings = [to_finding(v, report.file) for v in verdicts]

@@ -69,9 +69,20 @@ def session_stop(session: Session) -> str:
         done = [m for m in originals if m.label == "IKE_AUTH response"]
         if done and done[-1].ike.first_inner != "N":
             return "IKE_AUTH complete"
+    # trailing informational messages answer the real last step: name that step, then the answer
+    trailing = 0
+    while trailing < len(originals) - 1 and originals[-1 - trailing].label == "INFO":
+        trailing += 1
+    answer = ""
+    if trailing:
+        infos = originals[len(originals) - trailing:]
+        last = originals[-1 - trailing]
+        notes = sorted({n.name for m in infos for n in m.ike.notifies})
+        what = f"INFO N({', '.join(notes)})" if notes else f"{len(infos)} encrypted INFO"
+        answer = f"; answered by {what} from {infos[0].src}"
     repeats = sum(1 for m in session.messages if m.retransmit_of is not None and m.label == last.label)
     tail = f", retransmitted {repeats} time(s)" if repeats else ""
-    return f"stops at {last.label} from {last.src}{tail}"
+    return f"stops at {last.label} from {last.src}{tail}{answer}"
 
 
 def _last_qm(session: Session) -> str:
@@ -272,7 +283,8 @@ def judge_esp(flows: list[EspFlow]) -> list[Verdict]:
             "P2-ONEWAY",
             f"ESP flows from {src} to {dst} only: {spis}; nothing comes back from {dst}. The far end decrypts "
             "but does not encrypt the answers (routing, NAT exemption or its crypto ACL), or drops the packets.",
-            evidence, key=f"pcap esp {pair[0]} {pair[1]}", extra={"direction": f"{src} -> {dst}", "packets": count}))
+            evidence, key=f"pcap esp {pair[0]} {pair[1]}", extra={"direction": f"{src} -> {dst}", "packets": count,
+                                                                 "addresses": (src, dst)}))
     return out
 
 
@@ -295,7 +307,8 @@ def judge_mtu(sessions: list[Session], flows: list[EspFlow], stray: list[int]) -
             "messages above 1400 bytes. A path that drops fragments (or a small MTU) loses them: large IKE "
             "messages (certificates) and full-size ESP packets need IKE fragmentation, a lower MTU or TCP MSS "
             "clamping.",
-            items[:6], "observed", severity=Severity.WARNING, key=f"pcap mtu {pair[0]} {pair[1]}"))
+            items[:6], "observed", severity=Severity.WARNING, key=f"pcap mtu {pair[0]} {pair[1]}",
+            extra={"addresses": pair}))
     if stray and not out:
         out.append(Verdict("MTU-MSS", f"{len(stray)} IP fragment(s) were never completed in the capture: "
                            "the rest of those datagrams was lost before the capture point.",

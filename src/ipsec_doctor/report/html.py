@@ -19,6 +19,7 @@ from .. import __version__
 from ..analysis import Report
 from ..findings import Evidence, Finding
 from .html_assets import CSP, CSS, SCRIPT
+from .html_ladder import render_captures
 from .html_topology import build_topology, render_svg
 
 _CONTEXT = 2  # config lines shown around an evidence line
@@ -75,6 +76,8 @@ class SourceLines:
 
     def excerpt(self, ev: Evidence) -> list[tuple[int, str, bool]]:
         """(line number, redacted text, is the evidence line) around ``ev``; just the evidence when unsure."""
+        if ev.kind == "pcap":  # a frame of a binary capture: the evidence text is all there is to show
+            return [(ev.line, ev.text, True)]
         own = self.line(ev.file, ev.line)
         if own is None or own.strip() != ev.text.strip():
             return [(ev.line, ev.text, True)]
@@ -294,21 +297,25 @@ def _timeline(events: list[dict[str, Any]], sources: SourceLines, kinds: dict[st
     for event in sorted(events, key=_event_key):
         file, line = str(event.get("file", "")), event.get("line")
         number = line if isinstance(line, int) else 0
-        raw = sources.line(file, number)
+        capture = event.get("kind") == "pcap" or kinds.get(file) == "pcap"
+        raw = None if capture else sources.line(file, number)  # never decode a binary capture as text
         fields = event.get("fields") or {}
         shown = ", ".join(f"{k}={v}" for k, v in sorted(fields.items()) if k not in ("time", "timestamp")) if isinstance(
             fields, dict
         ) else ""
         stamp = _event_key(event)[0]
         ident = f"<code>{e(event.get('id'))}</code> " if event.get("id") else '<span class="muted">unrecognised</span> '
-        kind = "SA observation" if kinds.get(file) == "show" else "log"
+        if capture and not event.get("id"):
+            ident = ""  # a decoded IKE message or ESP flow is understood even when nothing is wrong with it
+        kind = "capture" if capture else "SA observation" if kinds.get(file) == "show" else "log"
         items.append(
             f'<li data-file="{e(file)}" data-line="{number}">'
             f"{e(stamp) + ' ' if stamp else ''}<span class=\"badge\">{e(kind)}</span> "
             f"<code>{e(event.get('message_id') or '')}</code> "
             f"{ident}"
             f"<span class=\"muted\">{e(shown)}</span>"
-            f"<code class=\"raw\">{e(file)}:{number}: {e(raw if raw is not None else '')}</code></li>"
+            + (f"<code class=\"raw\">{e(file)} frame {number}</code></li>" if capture else
+               f"<code class=\"raw\">{e(file)}:{number}: {e(raw if raw is not None else '')}</code></li>")
         )
     return f'<ul class="timeline">{"".join(items)}</ul>'
 
@@ -371,6 +378,7 @@ def render_html(report: Report, *, title: str = "ipsec-doctor report") -> str:
         _tunnels(report, ordered, index_of, by_tunnel),
         _findings(report, index_of, sources),
         _timelines(report, ordered, index_of, sources),
+        render_captures(report, index_of),
         _inputs(report),
         "</main>",
     ]

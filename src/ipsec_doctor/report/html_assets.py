@@ -72,6 +72,21 @@ svg.collapsed .cbadge{display:inline}
 .timeline{list-style:none;padding-left:0;margin:4px 0;border-left:3px solid var(--line)}
 .timeline li{padding:2px 0 2px 10px}
 .timeline .raw{display:block}
+.ladder-wrap{background:#fff;border:1px solid var(--line);border-radius:6px;overflow-x:auto;padding:4px}
+svg.ladder{display:block;max-width:100%;height:auto}
+svg.ladder .life{stroke:#90a4ae;stroke-width:2}
+svg.ladder .who{font-weight:600;font-size:12px}
+svg.ladder .who-dev,svg.ladder .frame{fill:var(--mut)}
+svg.ladder .sess{fill:var(--mut);font-style:italic}
+svg.ladder .msg,svg.ladder .esp{stroke:#37474f;stroke-width:1.5}
+svg.ladder .esp{stroke-width:3}
+svg.ladder .retx{stroke-dasharray:5 4}
+svg.ladder .err{stroke:var(--fails)}
+svg.ladder .tip path{fill:#37474f}
+svg.ladder .tip.err path{fill:var(--fails)}
+svg.ladder .notify,svg.ladder .stop-lbl{fill:var(--fails);font-weight:600}
+svg.ladder .retx-lbl{fill:var(--dep)}
+svg.ladder .stop{fill:#ffebee;stroke:var(--fails);stroke-width:1}
 tr:target,.finding:target{outline:3px solid #42a5f5}
 .offscreen{position:fixed;left:-9999px;top:0}
 footer{max-width:1280px;margin:24px auto;padding:0 16px;color:var(--mut);font-size:12px}
