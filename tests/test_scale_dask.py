@@ -15,13 +15,13 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from ipsec_doctor.cli import main  # noqa: E402
-from ipsec_doctor.logs import LogScanner  # noqa: E402
-from ipsec_doctor.scale.dask_engine import DaskEngine, DaskUnavailable  # noqa: E402
-from ipsec_doctor.scale.logrange import scan_partitioned  # noqa: E402
+from test_scale_jobs import _fleetgen
+from test_scale_logs import _mixed_log
 
-from test_scale_jobs import _fleetgen  # noqa: E402
-from test_scale_logs import _mixed_log  # noqa: E402
+from ipsec_doctor.cli import main
+from ipsec_doctor.logs import LogScanner
+from ipsec_doctor.scale.dask_engine import DaskEngine, DaskUnavailable
+from ipsec_doctor.scale.logrange import scan_partitioned
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_log_byte_ranges_merge_to_the_sequential_scan(tmp_path: Path, newline: s
     spans = plan_ranges(path, 9, min_bytes=1024)
     assert len(spans) == 9
     assert spans[0][0] == 0 and spans[-1][1] == path.stat().st_size
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] == b[0] for a, b in pairwise(spans))
     data = path.read_bytes()
     assert all(data[start - 1 : start] == b"\n" for start, _end in spans[1:])  # every cut follows a line break
     events, lines, candidates = _sequential(path)

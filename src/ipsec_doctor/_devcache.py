@@ -15,7 +15,11 @@ that analyses many snapshots does not grow without limit.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+Obj = TypeVar("Obj")
 
 _MAX_OBJECTS = 1 << 17
 
@@ -37,6 +41,19 @@ def memo(device: object) -> dict[str, Any]:
     table: dict[str, Any] = {}
     _store[key] = (device, table)
     return table
+
+
+def memo_list(obj: Obj, key: str, build: Callable[[Obj], Iterable[T]]) -> list[T]:
+    """``build(obj)``, computed once per object under ``key`` and kept as a tuple.
+
+    Each call returns a new list, so a caller may change what it gets without
+    touching the memo.
+    """
+    table = memo(obj)
+    cached = table.get(key)
+    if cached is None:
+        cached = table[key] = tuple(build(obj))
+    return list(cached)
 
 
 def clear() -> None:

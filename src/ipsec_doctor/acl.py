@@ -355,11 +355,7 @@ def entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
     per permit entry of its crypto ACL.  Computed once per ACL object (the
     model is frozen; negotiation and several checks ask about the same ACL).
     """
-    memo = _devcache.memo(acl)
-    cached = memo.get("acl.entry_flows")
-    if cached is None:
-        cached = memo["acl.entry_flows"] = tuple(_entry_flows(acl))
-    return list(cached)
+    return _devcache.memo_list(acl, "acl.entry_flows", _entry_flows)
 
 
 def _entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:

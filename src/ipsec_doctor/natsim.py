@@ -200,11 +200,7 @@ def _bound_interfaces(device: Device) -> dict[str, str]:
 
 def bound_entries(device: Device) -> list[tuple[str, CryptoMapEntry]]:
     """(interface, entry) for every static entry and referenced dynamic entry of bound maps."""
-    memo = _devcache.memo(device)
-    cached = memo.get("natsim.bound_entries")
-    if cached is None:
-        cached = memo["natsim.bound_entries"] = tuple(_bound_entries(device))
-    return list(cached)
+    return _devcache.memo_list(device, "natsim.bound_entries", _bound_entries)
 
 
 def _bound_entries(device: Device) -> list[tuple[str, CryptoMapEntry]]:
@@ -224,11 +220,7 @@ def _bound_entries(device: Device) -> list[tuple[str, CryptoMapEntry]]:
 
 def crypto_flows(device: Device) -> list[CryptoFlow]:
     """Every (local, remote) network pair permitted by the crypto ACL of a bound entry."""
-    memo = _devcache.memo(device)
-    cached = memo.get("natsim.crypto_flows")
-    if cached is None:
-        cached = memo["natsim.crypto_flows"] = tuple(_crypto_flows(device))
-    return list(cached)
+    return _devcache.memo_list(device, "natsim.crypto_flows", _crypto_flows)
 
 
 def _crypto_flows(device: Device) -> list[CryptoFlow]:
@@ -310,11 +302,7 @@ def _specificity(rule: NatRule) -> int:
 
 def ordered_rules(device: Device) -> list[NatRule]:
     """The device's NAT rules in the order the platform evaluates them (see module docstring)."""
-    memo = _devcache.memo(device)
-    cached = memo.get("natsim.ordered_rules")
-    if cached is None:
-        cached = memo["natsim.ordered_rules"] = tuple(_ordered_rules(device))
-    return list(cached)
+    return _devcache.memo_list(device, "natsim.ordered_rules", _ordered_rules)
 
 
 def _ordered_rules(device: Device) -> list[NatRule]:

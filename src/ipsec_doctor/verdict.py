@@ -96,6 +96,17 @@ class TunnelVerdict:
 # --------------------------------------------------------------------------- offers from the model
 
 
+def ikev1_key_entry(device: Device, peer: IPAddress) -> PreSharedKey | None:
+    """The IOS/PIX IKEv1 key entry covering ``peer``: the most specific one (the first of equals)."""
+    best: PreSharedKey | None = None
+    for k in device.pre_shared_keys:
+        if k.ike_version != 1 or k.peer is None or k.peer.version != peer.version or k.direction != "both":
+            continue
+        if peer in k.peer and (best is None or k.peer.prefixlen > best.peer.prefixlen):  # type: ignore[union-attr]
+            best = k
+    return best
+
+
 def _psk_for(device: Device, peer: IPAddress | None) -> tuple[Secret | None, PreSharedKey | None, bool]:
     """(key, the IOS/PIX key entry, key came from DefaultL2LGroup) for ``peer``."""
     if peer is None:
@@ -104,12 +115,7 @@ def _psk_for(device: Device, peer: IPAddress | None) -> tuple[Secret | None, Pre
         group = device.tunnel_groups.get(str(peer))
         if group is not None and group.ikev1_psk is not None:
             return group.ikev1_psk, None, False
-    best: PreSharedKey | None = None
-    for k in device.pre_shared_keys:
-        if k.ike_version != 1 or k.peer is None or k.peer.version != peer.version or k.direction != "both":
-            continue
-        if peer in k.peer and (best is None or k.peer.prefixlen > best.peer.prefixlen):  # type: ignore[union-attr]
-            best = k
+    best = ikev1_key_entry(device, peer)
     if best is not None:
         return best.secret, best, False
     if device.platform is Platform.ASA:

@@ -41,19 +41,24 @@ def policy_attrs(device: Device, policy: IkePolicy, only: tuple[str, ...] | None
     return {a: ike_value(device, a, getattr(policy, a)) for a in names}
 
 
-def free_priority(device: Device) -> int:
-    """A policy number below the existing ones when possible, so the new policy is tried first."""
-    used = {p.priority for p in device.ikev1_policies}
+def free_number(used: set[int], *fallbacks: int) -> int:
+    """A policy number not in ``used``: 10 when none is, else 5 or 1 below the lowest, then ``fallbacks``
+    (so the new policy is tried first), else the first free one from 10 above the highest."""
     if not used:
         return 10
     low = min(used)
-    for candidate in (low - 5, low - 1):
+    for candidate in (low - 5, low - 1, *fallbacks):
         if candidate >= 1 and candidate not in used:
             return candidate
     n = max(used) + 10
     while n in used:
         n += 1
     return n
+
+
+def free_priority(device: Device) -> int:
+    """A policy number below the existing ones when possible, so the new policy is tried first."""
+    return free_number({p.priority for p in device.ikev1_policies})
 
 
 def new_policy_lines(device: Device, like: IkePolicy) -> tuple[int, list[str]]:

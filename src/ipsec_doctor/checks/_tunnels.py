@@ -61,6 +61,13 @@ def pairs(ctx: Context) -> Iterator[Pair]:
         yield Pair(tunnel, verdict, da, ea, db, eb)
 
 
+def v1_pairs(ctx: Context) -> Iterator[Pair]:
+    """Paired tunnels negotiated with IKEv1 (IKEv2 ones are the V2-* checks' business)."""
+    for pair in pairs(ctx):
+        if getattr(pair.verdict, "ike_version", 1) != 2:
+            yield pair
+
+
 def phase1_failures(d: DirectionResult, catalog_id: str) -> list[Failure]:
     """Failures (and NAT-T warnings) of one direction's phase 1 with ``catalog_id``."""
     return [f for f in d.phase1.failures + d.phase1.warnings if f.catalog_id == catalog_id]
@@ -108,6 +115,14 @@ def split(verdict: TunnelVerdict, catalog_id: str, phase: int) -> Split:
         else:
             passing.append(d)
     return Split(tuple(failing), tuple(passing))
+
+
+def failing(tunnel_pairs: Iterable[Pair], catalog_id: str, phase: int) -> Iterator[tuple[Pair, Split]]:
+    """Each pair with a direction failing with ``catalog_id`` in ``phase``, and its :class:`Split`."""
+    for pair in tunnel_pairs:
+        s = split(pair.verdict, catalog_id, phase)
+        if s.any:
+            yield pair, s
 
 
 def depends_text(s: Split) -> str:

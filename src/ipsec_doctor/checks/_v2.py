@@ -19,6 +19,7 @@ from ..pairing import TunnelEnd
 from ..v2_offers import configured_profile
 from . import Context
 from ._fix_maps import entry_lines
+from ._fix_tunnels import free_number
 from ._tunnels import Pair, pairs
 
 
@@ -62,16 +63,7 @@ def _ios_esp(enc: str, integ: tuple[str, ...]) -> str:
 
 def free_asa_priority(device: Device) -> int:
     """An IKEv2 policy number before the existing ones when possible (tried first)."""
-    used = {p.priority for p in device.ikev2_proposals if p.priority is not None}
-    if not used:
-        return 10
-    for candidate in (min(used) - 5, min(used) - 1, 1):
-        if candidate >= 1 and candidate not in used:
-            return candidate
-    n = max(used) + 10
-    while n in used:
-        n += 1
-    return n
+    return free_number({p.priority for p in device.ikev2_proposals if p.priority is not None}, 1)
 
 
 def _unused(names: set[str], wanted: str) -> str:

@@ -39,6 +39,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, Interface, Platform
 from ..natsim import CryptoFlow, crypto_flows
 from . import Context, check
+from ._common import devices_on
 from ._fix_natfw import evidence, is_inside
 from ._partial import excerpt_downgrade
 
@@ -59,9 +60,7 @@ def _managed_flows(flows: list[CryptoFlow], itf: Interface) -> list[CryptoFlow]:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per interface of an ASA that the tunnel's remote side would manage."""
-    for device in ctx.devices:
-        if device.platform is Platform.IOS:
-            continue
+    for device in devices_on(ctx, Platform.ASA, Platform.PIX6):
         flows = crypto_flows(device)
         if not flows:
             continue

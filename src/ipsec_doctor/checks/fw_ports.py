@@ -44,6 +44,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import AclEntry, Device, InterfaceAcl, IPAddress, IPNetwork, Platform, Service
 from ..natsim import bound_entries
 from . import Context, check
+from ._common import devices_on
 from ._fix_natfw import asa_acl_line, asa_net, evidence, ios_acl_insert, kb_caution, net_wildcard
 from ._partial import excerpt_downgrade
 
@@ -101,9 +102,7 @@ def _fix_lines(device: Device, missing: list[Service], src: IPNetwork, dst: IPNe
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per (device, interface, peer) whose IKE/ESP is not permitted by the filtering ACL."""
     nat_between = _nat_between_index(ctx)
-    for device in ctx.devices:
-        if device.platform is Platform.PIX6:
-            continue
+    for device in devices_on(ctx, Platform.IOS, Platform.ASA):
         done: set[tuple[str, str]] = set()
         for interface, entry in bound_entries(device):
             binding = _filter_acl(device, interface)

@@ -27,6 +27,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Platform
 from ..natsim import bound_entries
 from . import Context, check
+from ._common import devices_on
 from ._fix_natfw import evidence
 from ._partial import skip_excerpts
 
@@ -38,9 +39,7 @@ SETTING = "sysopt connection preserve-vpn-flows"
 @skip_excerpts  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One info per ASA with LAN-to-LAN tunnels and no persistent tunnelled flows."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
+    for device in devices_on(ctx, Platform.ASA):
         setting = device.setting(SETTING)
         if setting is not None and setting.enabled:
             continue

@@ -35,6 +35,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, InterfaceAcl, Platform, Setting
 from ..natsim import CryptoFlow, box_networks, crypto_flows, flow_set
 from . import Context, check
+from ._common import devices_on
 from ._fix_natfw import asa_acl_line, asa_net, evidence, kb_caution
 from ._partial import excerpt_downgrade
 
@@ -76,9 +77,7 @@ def _by_interface(flows: list[CryptoFlow]) -> dict[str, list[CryptoFlow]]:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per crypto interface of an ASA/PIX whose VPN ACL bypass is off."""
-    for device in ctx.devices:
-        if device.platform is Platform.IOS:
-            continue
+    for device in devices_on(ctx, Platform.ASA, Platform.PIX6):
         setting = bypass_setting(device)
         if setting is None or setting.enabled:
             continue

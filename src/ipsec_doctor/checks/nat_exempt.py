@@ -44,8 +44,9 @@ from ..acl import describe, flows_covered, permitted_flows
 from ..findings import Disruption, Finding, Fix, Severity
 from ..fixes import is_asa_83, nat_exemption_commands
 from ..model import Device, IPNetwork, Platform
-from ..natsim import CryptoFlow, NatPiece, crypto_flows, effective_pieces, evaluate, flow_set, ingress_interface, widen
+from ..natsim import CryptoFlow, NatPiece, effective_pieces, evaluate, flow_set, ingress_interface, widen
 from . import Context, check
+from ._common import flows_by_entry
 from ._fix_natfw import (
     evidence,
     ios_acl_insert,
@@ -196,8 +197,5 @@ def _entry_findings(device: Device, flows: list[CryptoFlow]) -> Iterable[Finding
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per crypto map entry whose traffic is translated with no exemption at all."""
     for device in ctx.devices:
-        groups: dict[tuple[str, int, bool], list[CryptoFlow]] = {}
-        for flow in crypto_flows(device):
-            groups.setdefault((flow.map_name, flow.seq, flow.entry.is_dynamic), []).append(flow)
-        for flows in groups.values():
+        for flows in flows_by_entry(device):
             yield from _entry_findings(device, flows)

@@ -31,8 +31,9 @@ from collections.abc import Iterable
 from ..acl import FlowSet, describe
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, IPNetwork, Platform
-from ..natsim import CryptoFlow, crypto_flows, effective_pieces, evaluate, ingress_interface
+from ..natsim import CryptoFlow, effective_pieces, evaluate, ingress_interface
 from . import Context, check
+from ._common import flows_by_entry
 from ._fix_natfw import evidence, exemption_commands, ios_acl_insert, ios_nat_acls, nat_caution, net_wildcard
 from ._partial import excerpt_downgrade
 
@@ -92,8 +93,5 @@ def _entry(device: Device, flows: list[CryptoFlow]) -> Iterable[Finding]:
 def run(ctx: Context) -> Iterable[Finding]:
     """One warning per crypto map entry whose traffic is only partly exempt from NAT."""
     for device in ctx.devices:
-        groups: dict[tuple[str, int, bool], list[CryptoFlow]] = {}
-        for flow in crypto_flows(device):
-            groups.setdefault((flow.map_name, flow.seq, flow.entry.is_dynamic), []).append(flow)
-        for flows in groups.values():
+        for flows in flows_by_entry(device):
             yield from _entry(device, flows)

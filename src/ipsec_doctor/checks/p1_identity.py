@@ -33,7 +33,7 @@ from ..model import Device, Source
 from . import Context, check
 from ._fix_tunnels import identity_line
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, caution_for, entry_sources, pairs, tunnel_finding
+from ._tunnels import Pair, caution_for, entry_sources, tunnel_finding, v1_pairs
 
 CATALOG_ID = "P1-IDENTITY"
 
@@ -64,9 +64,7 @@ def _identity_source(device: Device) -> Source | None:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per paired tunnel whose ends use different identity methods."""
-    for pair in pairs(ctx):
-        if getattr(pair.verdict, "ike_version", 1) == 2:
-            continue  # IKEv2 tunnels: V2-* checks
+    for pair in v1_pairs(ctx):
         certs = not all(any(p.authentication == "pre-share" for p in d.ikev1_policies) for d in (pair.a, pair.b))
         ka, kb = identity_kind(pair.a, certs), identity_kind(pair.b, certs)
         if ka != kb:

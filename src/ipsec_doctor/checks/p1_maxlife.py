@@ -33,6 +33,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..fixes import ike_policy_lines
 from ..model import Device, IkePolicy, Platform
 from . import Context, check
+from ._common import found
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
 from ._ra import effective, groups_by_policy, ra_tunnel_groups
@@ -46,10 +47,7 @@ CAUTION = ("An unlimited IKE lifetime means the phase 1 keys are never renewed, 
 @check(CATALOG_ID)
 def run(ctx: Context) -> Iterable[Finding]:
     """One info per remote-access head end with IKE policies that expire."""
-    for device in ctx.devices:
-        finding = _device(device)
-        if finding is not None:
-            yield finding
+    yield from found(_device(device) for device in ctx.devices)
 
 
 def _is_ra_head_end(device: Device) -> bool:

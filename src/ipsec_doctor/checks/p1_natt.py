@@ -37,7 +37,7 @@ from ..pairing import TunnelEnd
 from . import Context, check
 from ._fix_tunnels import natt_lines
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, entry_sources, pairs, tunnel_finding
+from ._tunnels import Pair, entry_sources, tunnel_finding, v1_pairs
 
 CATALOG_ID = "P1-NATT"
 
@@ -77,9 +77,7 @@ def _off_sources(device: Device, end: TunnelEnd) -> list[Source]:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per tunnel across NAT where an end has NAT-T off."""
-    for pair in pairs(ctx):
-        if getattr(pair.verdict, "ike_version", 1) == 2:
-            continue  # IKEv2 tunnels: V2-* checks
+    for pair in v1_pairs(ctx):
         if not pair.tunnel.nat_between:
             continue
         off = [(d, e) for d, e in ((pair.a, pair.end_a), (pair.b, pair.end_b)) if natt_off(d, e)]

@@ -38,7 +38,7 @@ from . import Context, check
 from ._fix_tunnels import new_policy_lines
 from ._partial import excerpt_downgrade
 from ._policies import closest_pair, describe, differing, strength
-from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_sources, failing, pairs, tunnel_finding
 
 CATALOG_ID = "P1-POLICY"
 
@@ -47,10 +47,8 @@ CATALOG_ID = "P1-POLICY"
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per paired tunnel whose phase 1 finds no common policy in some direction."""
-    for pair in pairs(ctx):
-        s = split(pair.verdict, CATALOG_ID, 1)
-        if s.any:
-            yield _finding(pair, s)
+    for pair, s in failing(pairs(ctx), CATALOG_ID, 1):
+        yield _finding(pair, s)
 
 
 def _offers(device: Device) -> str:

@@ -42,11 +42,12 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, Platform, PreSharedKey, Source
 from ..pairing import TunnelEnd
 from ..secrets import Secret, SecretState
-from ..verdict import phase1_offer
+from ..verdict import ikev1_key_entry, phase1_offer
 from . import Context, check
+from ._common import found
 from ._fix_tunnels import key_lines
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, caution_for, entry_sources, pairs, tunnel_finding
+from ._tunnels import Pair, caution_for, entry_sources, tunnel_finding, v1_pairs
 
 CATALOG_ID = "P1-PSK"
 
@@ -55,14 +56,7 @@ CATALOG_ID = "P1-PSK"
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Missing, different or unverifiable keys on paired pre-shared-key tunnels."""
-    for pair in pairs(ctx):
-        if getattr(pair.verdict, "ike_version", 1) == 2:
-            continue  # IKEv2 tunnels: V2-* checks
-        if not _uses_psk(pair):
-            continue
-        finding = _check(pair)
-        if finding is not None:
-            yield finding
+    yield from found(_check(pair) for pair in v1_pairs(ctx) if _uses_psk(pair))
 
 
 def _uses_psk(pair: Pair) -> bool:
@@ -111,13 +105,7 @@ def _key_entry(device: Device, end: TunnelEnd) -> PreSharedKey | None:
     peer = end.peer_address
     if peer is None:
         return None
-    best: PreSharedKey | None = None
-    for k in device.pre_shared_keys:
-        if k.ike_version != 1 or k.peer is None or k.peer.version != peer.version or k.direction != "both":
-            continue
-        if peer in k.peer and (best is None or k.peer.prefixlen > best.peer.prefixlen):  # type: ignore[union-attr]
-            best = k
-    return best
+    return ikev1_key_entry(device, peer)
 
 
 def _where(k: _Key) -> str:

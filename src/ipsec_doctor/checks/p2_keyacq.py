@@ -44,6 +44,7 @@ from collections.abc import Iterable
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import AclEntry, CryptoMapEntry, Device, Platform
 from . import Context, check
+from ._common import devices_on
 from ._maps import has_transform, is_static_l2l, make_finding
 from ._partial import excerpt_downgrade
 
@@ -55,9 +56,7 @@ MESSAGE = "%ASA-3-752006: Tunnel Manager failed to dispatch a KEY_ACQUIRE messag
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Warnings for each configuration item the document lists as a cause of 752006."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
+    for device in devices_on(ctx, Platform.ASA):
         yield from _incomplete(device)
         yield from _duplicates(device)
         yield from _shared_acls(device)

@@ -42,7 +42,7 @@ from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import acl_edit_lines, mirrored_aces, own_aces
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, Split, caution_for, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, caution_for, entry_sources, failing, pairs, tunnel_finding
 
 CATALOG_ID = "P2-MIRROR"
 CAUTION = (
@@ -56,10 +56,7 @@ MAX_EVIDENCE_LINES = 25  # per ACL; a 1,000-line ACL would drown the report
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per paired tunnel whose crypto ACLs do not mirror each other."""
-    for pair in pairs(ctx):
-        s = split(pair.verdict, CATALOG_ID, 2)
-        if not s.any:
-            continue
+    for pair, s in failing(pairs(ctx), CATALOG_ID, 2):
         acl_a = phase2_offer(pair.a, pair.end_a).acl
         acl_b = phase2_offer(pair.b, pair.end_b).acl
         if acl_a is None or acl_b is None:

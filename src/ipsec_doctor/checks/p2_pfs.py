@@ -33,7 +33,7 @@ from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import entry_set_lines, entry_unset_lines, pfs_words
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, Split, depends_text, entry_label, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_label, entry_sources, failing, pairs, tunnel_finding
 
 CATALOG_ID = "P2-PFS"
 
@@ -49,10 +49,8 @@ def _words(group: int | None) -> str:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per paired tunnel whose PFS settings differ."""
-    for pair in pairs(ctx):
-        s = split(pair.verdict, CATALOG_ID, 2)
-        if s.any:
-            yield _finding(pair, s)
+    for pair, s in failing(pairs(ctx), CATALOG_ID, 2):
+        yield _finding(pair, s)
 
 
 def pfs_lines(device: Device, end: TunnelEnd, group: int | None) -> list[str]:

@@ -36,7 +36,7 @@ from ..verdict import phase2_offer
 from . import Context, check
 from ._fix_tunnels import transform_set_lines, transform_words, unused_name, use_transform_sets
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, Split, depends_text, entry_sources, pairs, split, tunnel_finding
+from ._tunnels import Pair, Split, depends_text, entry_sources, failing, pairs, tunnel_finding
 
 CATALOG_ID = "P2-TRANSFORM"
 
@@ -53,10 +53,8 @@ def strength(ts: TransformSet) -> tuple[int, int, int]:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One error per paired tunnel without a common transform set (or with clashing modes)."""
-    for pair in pairs(ctx):
-        s = split(pair.verdict, CATALOG_ID, 2)
-        if s.any:
-            yield _finding(pair, s)
+    for pair, s in failing(pairs(ctx), CATALOG_ID, 2):
+        yield _finding(pair, s)
 
 
 def _supports(device: Device, ts: TransformSet) -> bool:

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, Platform
 from . import Context, check
+from ._common import found
 from ._maps import make_finding
 
 CATALOG_ID = "PLAT-LOWMEM"
@@ -42,10 +43,7 @@ _SMALL_PORTS = re.compile(r"^(?:Ethernet\d+(?:/\d+)?|Vlan\d+)$", re.IGNORECASE)
 @check(CATALOG_ID)
 def run(ctx: Context) -> Iterable[Finding]:
     """Warning (small model) or info (model unknown) for `logging queue 0` with VPN."""
-    for device in ctx.devices:
-        finding = _device(device)
-        if finding is not None:
-            yield finding
+    yield from found(_device(device) for device in ctx.devices)
 
 
 def likely_small_model(device: Device) -> bool:

@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, Platform, TunnelGroup
 from . import Context, check
+from ._common import devices_on, found
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
 from ._partial import excerpt_downgrade
@@ -51,13 +52,9 @@ CAUTION = ("A value of 0 disables logins. A second login with the same account f
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Per remote-access group-policy: 0 (error), explicit 1–2 (warning), default 3 (info)."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
-        for policy, groups in groups_by_policy(device, ra_tunnel_groups(device)).items():
-            finding = _policy(device, policy, groups)
-            if finding is not None:
-                yield finding
+    for device in devices_on(ctx, Platform.ASA):
+        yield from found(_policy(device, policy, groups)
+                         for policy, groups in groups_by_policy(device, ra_tunnel_groups(device)).items())
         yield from _users(device)
 
 

@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Device, GroupPolicy, Platform
 from . import Context, check
+from ._common import devices_on
 from ._fix_ra import group_policy_lines
 from ._maps import make_finding
 from ._partial import excerpt_downgrade
@@ -46,9 +47,7 @@ CATALOG_ID = "RA-SPLITPOL"
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Ignored split lists (warning) and exclude-specified for hardware clients (info)."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
+    for device in devices_on(ctx, Platform.ASA):
         for gp in sorted(device.group_policies.values(), key=lambda g: g.name):
             if gp.kind == "internal":
                 yield from _policy(device, gp)

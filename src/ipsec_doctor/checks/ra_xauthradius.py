@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import AaaServer, Device, Platform, TunnelGroup
 from . import Context, check
+from ._common import devices_on
 from ._fix_ra import tunnel_group_lines
 from ._maps import make_finding
 from ._partial import excerpt_downgrade
@@ -47,9 +48,7 @@ BUILTIN_GROUPS = frozenset({"local", "none"})
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Missing server groups (error), short RADIUS timeouts (warning), default timeouts (info)."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
+    for device in devices_on(ctx, Platform.ASA):
         seen: set[tuple[str, str]] = set()
         for tg in ra_tunnel_groups(device):
             group = tg.authentication_server_group

@@ -43,6 +43,7 @@ from collections.abc import Iterable
 from ..findings import Disruption, Finding, Fix, Severity
 from ..model import Attribute, Device, Platform, TunnelGroup
 from . import Context, check
+from ._common import devices_on, found
 from ._maps import make_finding
 from ._partial import excerpt_downgrade
 
@@ -54,13 +55,8 @@ DEFAULT_POLICY = "DfltGrpPolicy"
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Info per Easy VPN (NEM-enabled) group that still requires XAUTH from hardware clients."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
-        for name, tg in sorted(device.tunnel_groups.items()):
-            finding = _finding(device, tg)
-            if finding is not None:
-                yield finding
+    for device in devices_on(ctx, Platform.ASA):
+        yield from found(_finding(device, tg) for _, tg in sorted(device.tunnel_groups.items()))
 
 
 def policy_attribute(device: Device, policy: str | None, name: str) -> Attribute | None:

@@ -56,6 +56,7 @@ from ..findings import Disruption, Finding, Fix, Severity
 from ..fixes import is_asa_84
 from ..model import CryptoMapEntry, Device, Platform, Source, TunnelGroup, User
 from . import Context, check
+from ._common import devices_on
 from ._maps import make_finding, peer_addresses
 from ._partial import excerpt_downgrade
 
@@ -98,9 +99,7 @@ class Effective:
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """Errors for tunnel-groups (and users) whose effective tunnel protocols exclude their tunnel type."""
-    for device in ctx.devices:
-        if device.platform is not Platform.ASA:
-            continue
+    for device in devices_on(ctx, Platform.ASA):
         needs: dict[str, Need] = {}
         for name, tg in sorted(device.tunnel_groups.items()):
             need = tunnel_need(device, tg)

@@ -39,7 +39,7 @@ from ..v2_offers import ike_offer
 from ..verdict import _ike_interface
 from . import Context, check
 from ._partial import excerpt_downgrade
-from ._tunnels import Pair, caution_for, depends_text, split, tunnel_finding
+from ._tunnels import Pair, caution_for, depends_text, failing, tunnel_finding
 from ._v2 import end_sources, ios_profile_name, v2_pairs
 
 CATALOG_ID = "V2-IDENTITY"
@@ -49,26 +49,24 @@ CATALOG_ID = "V2-IDENTITY"
 @excerpt_downgrade  # an excerpt cannot prove a command absent
 def run(ctx: Context) -> Iterable[Finding]:
     """One finding per IKEv2 tunnel whose identities are refused in some direction."""
-    for pair in v2_pairs(ctx):
-        s = split(pair.verdict, CATALOG_ID, 1)
-        if s.any:
-            failures = [f for _, f in s.failing]
-            detail = "; ".join(dict.fromkeys(f.message[:1].upper() + f.message[1:] for f in failures)) + "."
-            if not s.every:
-                detail += " " + depends_text(s)
-            fixes: list[Fix] = []
-            for f in dict.fromkeys(failures):
-                fixes += _fixes(pair, f)
-            sources: list[Source | None] = []
-            for d, e in ((pair.a, pair.end_a), (pair.b, pair.end_b)):
-                auth = ike_offer(d, e, _ike_interface(d, e)).auth
-                sources += [auth.identity_source, auth.match_source]
-                sources += end_sources(pair.device(e.device), e, "peer", "ikev2-profile")
-                sources += [p.source for p in d.isakmp_profiles if p.ike_version == 2]
-            refusing = sorted({f.device for f in failures if f.device})
-            title = f"IKEv2 identity refused by {' and '.join(refusing)}"
-            yield tunnel_finding(CATALOG_ID, s.severity, pair, title, detail, sources, list(dict.fromkeys(fixes)),
-                                 caution=caution_for(CATALOG_ID))
+    for pair, s in failing(v2_pairs(ctx), CATALOG_ID, 1):
+        failures = [f for _, f in s.failing]
+        detail = "; ".join(dict.fromkeys(f.message[:1].upper() + f.message[1:] for f in failures)) + "."
+        if not s.every:
+            detail += " " + depends_text(s)
+        fixes: list[Fix] = []
+        for f in dict.fromkeys(failures):
+            fixes += _fixes(pair, f)
+        sources: list[Source | None] = []
+        for d, e in ((pair.a, pair.end_a), (pair.b, pair.end_b)):
+            auth = ike_offer(d, e, _ike_interface(d, e)).auth
+            sources += [auth.identity_source, auth.match_source]
+            sources += end_sources(pair.device(e.device), e, "peer", "ikev2-profile")
+            sources += [p.source for p in d.isakmp_profiles if p.ike_version == 2]
+        refusing = sorted({f.device for f in failures if f.device})
+        title = f"IKEv2 identity refused by {' and '.join(refusing)}"
+        yield tunnel_finding(CATALOG_ID, s.severity, pair, title, detail, sources, list(dict.fromkeys(fixes)),
+                             caution=caution_for(CATALOG_ID))
 
 
 def _identity_words(sender: Device, end: TunnelEnd, identity: str) -> str:

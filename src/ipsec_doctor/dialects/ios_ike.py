@@ -182,6 +182,21 @@ def _profile(ctx: IosContext, version: int, name: str, node: Node) -> dict[str, 
     )
 
 
+def _match_identity(
+    ctx: IosContext, child: Node, prof: dict[str, Any], cw: list[str], low: list[str], at: int, what: str
+) -> None:
+    """``match identity [remote] ...`` of a profile: the identity starts at word ``at``; an address also
+    becomes a match network (IKEv1 ``match identity address``, IKEv2 ``match identity remote address``)."""
+    prof["match_identities"].append(" ".join(cw[at:]))
+    if low[at] == "address" and len(cw) > at + 1:
+        mask = cw[at + 2] if len(cw) > at + 2 and parse_ip(cw[at + 2]) is not None else None
+        net = peer_network(cw[at + 1], mask)
+        if net is None:
+            ctx.problem(child, f"{what} address {cw[at + 1]!r} is not an IP address")
+        else:
+            prof["match_addresses"].append(net)
+
+
 def parse_isakmp_profile(ctx: IosContext, node: Node) -> None:
     """``crypto isakmp profile NAME`` (IKEv1)."""
     if len(node.words) < 4:
@@ -195,14 +210,7 @@ def parse_isakmp_profile(ctx: IosContext, node: Node) -> None:
         if head == "keyring" and len(cw) > 1:
             prof["keyrings"].append(cw[1])
         elif low[:2] == ["match", "identity"] and len(cw) > 2:
-            prof["match_identities"].append(" ".join(cw[2:]))
-            if low[2] == "address" and len(cw) > 3:
-                mask = cw[4] if len(cw) > 4 and parse_ip(cw[4]) is not None else None
-                net = peer_network(cw[3], mask)
-                if net is None:
-                    ctx.problem(child, f"match identity address {cw[3]!r} is not an IP address")
-                else:
-                    prof["match_addresses"].append(net)
+            _match_identity(ctx, child, prof, cw, low, 2, "match identity")
         elif head == "self-identity" and len(cw) > 1:
             prof["self_identity"] = " ".join(cw[1:])
         elif head == "local-address" and len(cw) > 1:
@@ -378,14 +386,7 @@ def _ikev2_profile(ctx: IosContext, node: Node, name: str) -> None:
         cw = child.words
         low = [w.lower() for w in cw]
         if low[:3] == ["match", "identity", "remote"] and len(cw) > 3:
-            prof["match_identities"].append(" ".join(cw[3:]))
-            if low[3] == "address" and len(cw) > 4:
-                mask = cw[5] if len(cw) > 5 and parse_ip(cw[5]) is not None else None
-                net = peer_network(cw[4], mask)
-                if net is None:
-                    ctx.problem(child, f"match identity remote address {cw[4]!r} is not an IP address")
-                else:
-                    prof["match_addresses"].append(net)
+            _match_identity(ctx, child, prof, cw, low, 3, "match identity remote")
         elif low[:2] == ["match", "address"] or low[:2] == ["match", "fvrf"] or low[:3] == ["match", "certificate"]:
             continue
         elif low[:2] == ["identity", "local"] and len(cw) > 2:

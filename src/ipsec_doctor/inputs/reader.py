@@ -64,18 +64,22 @@ def iter_paths(paths: list[str | Path]) -> Iterator[tuple[str, str | None]]:
     """
     seen_dirs: set[tuple[int, int]] = set()
     for given in paths:
-        path = str(given)
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            yield path, _os_problem(path, exc)
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, seen_dirs)
-        elif stat.S_ISREG(info.st_mode):
-            yield path, None
-        else:  # a FIFO or /dev/zero named on the command line would hang or never end
-            yield path, "not a regular file (device, socket or pipe), skipped"
+        yield from _visit(str(given), seen_dirs)
+
+
+def _visit(path: str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, str | None]]:
+    """One named or walked path: a directory is walked, a regular file yielded, anything else reported."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        yield path, _os_problem(path, exc)
+        return
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk(path, seen)
+    elif stat.S_ISREG(info.st_mode):
+        yield path, None
+    else:  # a FIFO or /dev/zero would hang or never end
+        yield path, "not a regular file (device, socket or pipe), skipped"
 
 
 def _walk(directory: str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, str | None]]:
@@ -97,18 +101,7 @@ def _walk(directory: str, seen: set[tuple[int, int]]) -> Iterator[tuple[str, str
     for name in names:
         if name.startswith("."):
             continue  # .git, .svn, editor droppings
-        child = os.path.join(directory, name)
-        try:
-            child_info = os.stat(child)
-        except OSError as exc:
-            yield child, _os_problem(child, exc)
-            continue
-        if stat.S_ISDIR(child_info.st_mode):
-            yield from _walk(child, seen)
-        elif stat.S_ISREG(child_info.st_mode):
-            yield child, None
-        else:
-            yield child, "not a regular file (device, socket or pipe), skipped"
+        yield from _visit(os.path.join(directory, name), seen)
 
 
 def _os_problem(path: str, exc: OSError) -> str:

@@ -111,7 +111,7 @@ def evidence_lines(report: Report) -> list[str]:
     out = ["", "Evidence"]
     recognised, total = coverage.get("recognised", 0), coverage.get("vpn_lines", 0)
     share = f" ({100 * recognised // total}%)" if total else ""
-    out.append(f"  coverage: {recognised} of {total} VPN-looking show/log line(s) recognised{share}")
+    out.append(f"  coverage: {recognised} of {total} VPN-looking show/log line(s) or capture message(s) recognised{share}")
     for kind in ("show", "log"):
         part = coverage.get(kind)
         if isinstance(part, dict) and part.get("vpn_lines"):

@@ -15,7 +15,7 @@ imported only here.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Self, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -43,15 +43,17 @@ class DaskEngine:
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         if not items:
             return []
-        # pure=False: two equal chunks are still two tasks (and no hashing of big payloads for keys)
-        futures = self._client.map(fn, list(items), pure=False)
+        # Scattered data goes straight to the workers (spread round robin) instead of inside the task
+        # graph through the scheduler; pure=False: no hashing of big payloads to name the tasks.
+        data = self._client.scatter(list(items), hash=False)
+        futures = self._client.map(fn, data, pure=False)
         return list(self._client.gather(futures))
 
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> DaskEngine:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

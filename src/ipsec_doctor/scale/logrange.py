@@ -15,10 +15,12 @@ mapping proxy; :mod:`.parallel` teaches pickle to carry those.
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +80,7 @@ def plan_ranges(path: str | os.PathLike[str], parts: int, min_bytes: int = MIN_R
             if cut is not None and cuts[-1] < cut < size:
                 cuts.append(cut)
     cuts.append(size)
-    return list(zip(cuts, cuts[1:]))
+    return list(pairwise(cuts))
 
 
 def _cut_after(handle: Any, target: int) -> int | None:
@@ -107,6 +109,17 @@ def _header_before(handle: Any, cut: int) -> bool:
 
 def scan_range(path: str, name: str, start: int, end: int, encoding: str, engine: str = "auto") -> RangeResult:
     """Worker task: the events of bytes ``[start, end)`` of ``path``, line numbers counted from 1."""
+    # every event is kept until it is sent: the cyclic collector would walk them again and again
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan_range(path, name, start, end, encoding, engine)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _scan_range(path: str, name: str, start: int, end: int, encoding: str, engine: str) -> RangeResult:
     scanner = LogScanner(engine=engine)
     result = RangeResult()
     try:
@@ -209,4 +222,10 @@ def scan_partitioned(
         scanner = LogScanner(engine=engine)
         events = list(scanner.scan(source, name))
         return RangeResult(events, scanner.lines, scanner.candidates, list(scanner.problems))
-    return merge(runner.map(partial(_range_task, source, name, encoding, engine), spans))
+    collecting = gc.isenabled()
+    gc.disable()  # the parent unpickles every event and keeps it
+    try:
+        return merge(runner.map(partial(_range_task, source, name, encoding, engine), spans))
+    finally:
+        if collecting:
+            gc.enable()
