@@ -37,6 +37,7 @@ __all__ = [
     "covering_set",
     "describe",
     "entry_flows",
+    "proposal_flows",
     "flows_covered",
     "flows_of_entry",
     "mirror",
@@ -358,7 +359,20 @@ def entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
     return _devcache.memo_list(acl, "acl.entry_flows", _entry_flows)
 
 
-def _entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
+def proposal_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
+    """The proxy identities a crypto ACL yields: one per (source, destination, service) of each permit.
+
+    An ACE written with object-groups is expanded by the ASA into one ACE per
+    combination of its members (IOS does the same for object-group ACEs), and
+    each expanded ACE is its own pair of proxy identities in quick mode.  So
+    ``permit ip object-group DC object LAN`` with two DC networks proposes two
+    identities, each of which a peer may match with its own entry.  Earlier
+    denies are removed from each.
+    """
+    return _devcache.memo_list(acl, "acl.proposal_flows", lambda a: _entry_flows(a, split=True))
+
+
+def _entry_flows(acl: AccessList, split: bool = False) -> list[tuple[AclEntry, FlowSet]]:
     denies: list[tuple[int, Box]] = []
     permits: list[tuple[int, AclEntry, list[Box]]] = []
     for order, entry in enumerate(acl.active_entries):
@@ -371,18 +385,21 @@ def _entry_flows(acl: AccessList) -> list[tuple[AclEntry, FlowSet]]:
     index = _Index(deny_boxes) if deny_boxes else None
     out: list[tuple[AclEntry, FlowSet]] = []
     for order, entry, boxes in permits:
-        if index is None:
-            out.append((entry, FlowSet.of(boxes, bool(entry.unresolved))))
-            continue
-        kept: list[Box] = []
-        for a in boxes:
-            pieces = [a]
-            for j in index.candidates(a):
-                if denies[j][0] >= order or not _overlaps(a, deny_boxes[j]):
-                    continue
-                pieces = [q for p in pieces for q in _subtract(p, deny_boxes[j])]
-            kept.extend(pieces)
-        out.append((entry, FlowSet.of(kept, bool(entry.unresolved))))
+        groups = [[b] for b in boxes] if split else [boxes]
+        for group in groups:
+            if index is None:
+                out.append((entry, FlowSet.of(group, bool(entry.unresolved))))
+                continue
+            kept: list[Box] = []
+            for a in group:
+                pieces = [a]
+                for j in index.candidates(a):
+                    if denies[j][0] >= order or not _overlaps(a, deny_boxes[j]):
+                        continue
+                    pieces = [q for p in pieces for q in _subtract(p, deny_boxes[j])]
+                kept.extend(pieces)
+            if kept or not split:
+                out.append((entry, FlowSet.of(kept, bool(entry.unresolved))))
     return out
 
 

@@ -422,7 +422,7 @@ def _proxies(init: Phase2Offer, resp: Phase2Offer) -> tuple[list[str], list[str]
         return [], [], None, None  # already reported as P2-ACLREF
     else:
         source_acl = init.acl
-    rows = flows_mod.entry_flows(source_acl)
+    rows = flows_mod.proposal_flows(source_acl)
     proposed_all = flows_mod.FlowSet.of(b for _, f in rows for b in f.boxes)
     proposed = flows_mod.describe(proposed_all)
     if proposed_all.is_empty():
@@ -432,7 +432,7 @@ def _proxies(init: Phase2Offer, resp: Phase2Offer) -> tuple[list[str], list[str]
     if resp.any_proxy or resp.acl is None:
         return proposed, [], None, None  # dynamic responder without ACL: accepts what is proposed
     accept = flows_mod.mirror(flows_mod.permitted_flows(resp.acl))
-    resp_entries = [flows_mod.mirror(f) for _, f in flows_mod.entry_flows(resp.acl)]
+    resp_entries = [flows_mod.mirror(f) for _, f in flows_mod.proposal_flows(resp.acl)]
     rejected_boxes = []
     split_only: list[str] = []
     for _, f in rows:

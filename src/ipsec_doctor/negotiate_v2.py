@@ -415,14 +415,14 @@ def _selectors(init: V2ChildOffer, resp: V2ChildOffer) -> tuple[list[str], list[
     source = _ANY if init.any_proxy else init.acl
     if source is None:
         return [], [], None, []
-    rows = flows_mod.entry_flows(source)
+    rows = flows_mod.proposal_flows(source)
     proposed = flows_mod.describe(flows_mod.FlowSet.of(b for _, f in rows for b in f.boxes))
     if resp.dynamic and resp.acl is None:
         return proposed, [], None, []
     target = _ANY if resp.any_proxy else resp.acl
     if target is None:
         return proposed, [], None, []
-    entries = [flows_mod.mirror(f) for _, f in flows_mod.entry_flows(target)]
+    entries = [flows_mod.mirror(f) for _, f in flows_mod.proposal_flows(target)]
     rejected: list[str] = []
     notes: list[str] = []
     for _, f in rows:

@@ -263,7 +263,7 @@ _ANY_ACL = AccessList("any", entries=(AclEntry("permit", (SERVICE_IP,), (ANY4,),
 
 def selectors(acl: AccessList | None) -> list[tuple[str, str]]:
     """(local_ts, remote_ts) per flow box of each permit entry: a Cisco end proposes one SA per entry."""
-    rows = flows_mod.entry_flows(acl if acl is not None else _ANY_ACL)
+    rows = flows_mod.proposal_flows(acl if acl is not None else _ANY_ACL)
     out = []
     for _entry, flows in rows:
         if flows.uncertain:
