@@ -11,6 +11,7 @@ far as it goes and carries a ``problem``; nothing here raises.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import names
@@ -230,19 +231,22 @@ def _named_attrs(attrs: list[tuple[int, int | bytes]], types: dict[int, str],
     return tuple(out)
 
 
-def _sa_v1(body: bytes) -> list[Proposal]:
-    """IKEv1 SA payload: DOI, situation, then proposal payloads each holding transform payloads."""
-    out: list[Proposal] = []
-    pos = 8  # DOI (4) + situation (4, IPSEC_DOI SIT_IDENTITY_ONLY)
+def _proposal_chain(body: bytes, pos: int) -> Iterator[tuple[int, int, str, list[tuple[int, int, bytes]]]]:
+    """Walk the proposal substructures shared by IKEv1 and IKEv2 SA payloads (RFC 2408 §3.5, RFC 7296 §3.3).
+
+    Yields (proposal number, protocol id, SPI hex, transforms) where each
+    transform is (byte 4, byte 5/6 id field as raw pair, attribute bytes);
+    bounds are checked at every step, so a truncated payload ends the walk.
+    """
     for _ in range(MAX_PAYLOADS):
         if pos + 8 > len(body):
-            break
-        nxt, plen = body[pos], int.from_bytes(body[pos + 2:pos + 4], "big")
+            return
+        more, plen = body[pos], int.from_bytes(body[pos + 2:pos + 4], "big")
         if plen < 8 or pos + plen > len(body):
-            break
+            return
         number, proto, spi_size, count = body[pos + 4:pos + 8]
         spi = body[pos + 8:pos + 8 + spi_size].hex()
-        transforms: list[Transform] = []
+        transforms: list[tuple[int, int, bytes]] = []
         tpos, tend = pos + 8 + spi_size, pos + plen
         for _t in range(min(count, MAX_PAYLOADS)):
             if tpos + 8 > tend:
@@ -250,8 +254,23 @@ def _sa_v1(body: bytes) -> list[Proposal]:
             tlen = int.from_bytes(body[tpos + 2:tpos + 4], "big")
             if tlen < 8 or tpos + tlen > tend:
                 break
-            tnum, tid = body[tpos + 4], body[tpos + 5]
-            attrs = _attributes(body[tpos + 8:tpos + tlen])
+            transforms.append((body[tpos + 4], int.from_bytes(body[tpos + 5:tpos + 8], "big"), body[tpos + 8:tpos + tlen]))
+            tpos += tlen
+        yield number, proto, spi, transforms
+        pos += plen
+        if more == 0:
+            return
+
+
+def _sa_v1(body: bytes) -> list[Proposal]:
+    """IKEv1 SA payload: DOI, situation, then proposal payloads each holding transform payloads."""
+    out: list[Proposal] = []
+    # DOI (4) + situation (4, IPSEC_DOI SIT_IDENTITY_ONLY) precede the proposals
+    for number, proto, spi, raw in _proposal_chain(body, 8):
+        transforms: list[Transform] = []
+        for tnum, ids, attr_bytes in raw:
+            tid = ids >> 16  # IKEv1: transform id is byte 5, then two reserved bytes
+            attrs = _attributes(attr_bytes)
             if proto == 1:
                 transforms.append(Transform(tnum, "ike" if tid == 1 else f"key-{tid}",
                                             _named_attrs(attrs, names.P1_ATTRS, names.P1_VALUES, 4)))
@@ -259,51 +278,29 @@ def _sa_v1(body: bytes) -> list[Proposal]:
                 table = names.AH_TRANSFORMS if proto == 2 else names.ESP_TRANSFORMS
                 transforms.append(Transform(tnum, table.get(tid, f"transform-{tid}"),
                                             _named_attrs(attrs, names.P2_ATTRS, names.P2_VALUES, 3)))
-            tpos += tlen
         out.append(Proposal(number, names.PROTOCOLS.get(proto, str(proto)), spi, tuple(transforms)))
-        pos += plen
-        if nxt == 0:
-            break
     return out
 
 
 def _sa_v2(body: bytes) -> list[Proposal]:
     """IKEv2 SA payload: proposal substructures, each with typed transforms."""
     out: list[Proposal] = []
-    pos = 0
-    for _ in range(MAX_PAYLOADS):
-        if pos + 8 > len(body):
-            break
-        last, plen = body[pos], int.from_bytes(body[pos + 2:pos + 4], "big")
-        if plen < 8 or pos + plen > len(body):
-            break
-        number, proto, spi_size, count = body[pos + 4:pos + 8]
-        spi = body[pos + 8:pos + 8 + spi_size].hex()
+    for number, proto, spi, raw in _proposal_chain(body, 0):
         transforms: list[Transform] = []
-        tpos, tend = pos + 8 + spi_size, pos + plen
-        for _t in range(min(count, MAX_PAYLOADS)):
-            if tpos + 8 > tend:
-                break
-            tlen = int.from_bytes(body[tpos + 2:tpos + 4], "big")
-            if tlen < 8 or tpos + tlen > tend:
-                break
-            ttype, tid = body[tpos + 4], int.from_bytes(body[tpos + 6:tpos + 8], "big")
+        for ttype, ids, attr_bytes in raw:
+            tid = ids & 0xFFFF  # IKEv2: one reserved byte, then a two-byte transform id
             if ttype == 4:
                 label = names.group_name(tid)
             else:
                 label = names.V2_TRANSFORMS.get(ttype, {}).get(tid, str(tid))
             attrs: list[tuple[str, str]] = [("id", label)]
-            for akind, avalue in _attributes(body[tpos + 8:tpos + tlen]):
+            for akind, avalue in _attributes(attr_bytes):
                 if akind == 14 and isinstance(avalue, int):
                     attrs.append(("key-length", str(avalue)))
             transforms.append(Transform(len(transforms) + 1, names.V2_TRANSFORM_TYPES.get(ttype, f"type-{ttype}"),
                                         tuple(attrs)))
-            tpos += tlen
         proto_name = "IKE" if proto == 1 else names.PROTOCOLS.get(proto, str(proto))
         out.append(Proposal(number, proto_name, spi, tuple(transforms)))
-        pos += plen
-        if last == 0:
-            break
     return out
 
 
