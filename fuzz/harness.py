@@ -155,14 +155,17 @@ def seed_files() -> dict[str, bytes]:
 
 
 def write_corpus(target: str, directory: Path) -> Path:
-    """Fill ``directory`` with the seeds that suit ``target`` (ios, asa, show, logs, inputs, pipeline)."""
+    """Fill ``directory`` with the seeds that suit ``target`` (ios, asa, show, logs, inputs, pipeline, pcap)."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in seed_files().items():
         prefixes = {"ios": ("ios-", "snapshot-br1"), "asa": ("asa-", "pix-", "snapshot-hq"),
-                    "show": ("inputs-", "show"), "logs": ("inputs-", "log")}.get(target)
+                    "show": ("inputs-", "show"), "logs": ("inputs-", "log"), "pcap": ()}.get(target)
         wanted = prefixes is None or name.startswith(prefixes)
         if wanted:
             (directory / name).write_bytes(data)
+    if target == "pcap":
+        for capture in sorted((ROOT / "tests" / "fixtures" / "pcap").glob("*.pcap*")):
+            (directory / capture.name).write_bytes(capture.read_bytes())
     if target == "pipeline":
         pair = b"".join((ROOT / "examples" / "snapshot" / n).read_bytes() + FILE_SEPARATOR
                         for n in ("br1-rtr.cfg", "hq-asa.cfg"))
@@ -189,6 +192,16 @@ def check_show(data: bytes) -> object:
     observe(result)
     repr(result)
     return result
+
+
+def check_pcap(data: bytes) -> object:
+    """A capture (random or mutated pcap/pcapng bytes) through the decoder and the diagnosis."""
+    from ipsec_doctor.pcap import analyse_bytes
+
+    report = analyse_bytes(data, "fuzz.pcap")
+    report.stops()
+    repr(report)
+    return report
 
 
 def check_logs(data: bytes) -> list[object]:
