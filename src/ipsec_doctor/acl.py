@@ -37,13 +37,13 @@ __all__ = [
     "covering_set",
     "describe",
     "entry_flows",
-    "proposal_flows",
     "flows_covered",
     "flows_of_entry",
     "mirror",
     "mirror_mismatch",
     "overlap",
     "permitted_flows",
+    "proposal_flows",
 ]
 
 # A box is a flat tuple of 12 ints: (lo, hi) for family, protocol, source,
@@ -100,8 +100,8 @@ def _protocol_name(number: int) -> str:
 def _intersect(a: Box, b: Box) -> Box | None:
     out = []
     for d in _DIMS:
-        lo = a[d] if a[d] > b[d] else b[d]
-        hi = a[d + 1] if a[d + 1] < b[d + 1] else b[d + 1]
+        lo = max(b[d], a[d])
+        hi = min(b[d + 1], a[d + 1])
         if lo > hi:
             return None
         out.append(lo)

@@ -772,6 +772,6 @@ class Device:
 
 
 # Last, once every class exists: cheaper construction of the frozen values (see _quick_init).
-from ._quick_init import quicken as _quicken  # noqa: E402
+from ._quick_init import quicken as _quicken
 
 _quicken(globals(), __name__)

@@ -445,7 +445,7 @@ class _RulePlan:
     skipping it changes no result.
     """
 
-    __slots__ = ("rules", "_boxes", "_tags", "_index")
+    __slots__ = ("_boxes", "_index", "_tags", "rules")
 
     def __init__(self, device: Device, inside: str | None, outside: str, version: int, ignore_ports: bool) -> None:
         self.rules: list[tuple[NatRule, object]] = []

@@ -16,7 +16,18 @@ from functools import lru_cache
 from ipaddress import IPv4Network
 from typing import Any
 
-from ..model import ANY4, NO_SOURCE, SERVICE_IP, AccessList, AclEntry, IPNetwork, ObjectGroup, PortRanges, Service, Source
+from ..model import (
+    ANY4,
+    NO_SOURCE,
+    SERVICE_IP,
+    AccessList,
+    AclEntry,
+    IPNetwork,
+    ObjectGroup,
+    PortRanges,
+    Service,
+    Source,
+)
 from .common import PORT_OPERATORS, normalise_protocol, port_number, port_ranges, range_to_networks
 from .ios_context import IosContext, host_network, network_from_mask, parse_ip
 from .tree import Node

@@ -12,13 +12,12 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from typing import Any
 
 from ..model import IPNetwork, ParseProblem, Source
 from ..redact import redact_line
-from functools import lru_cache
-
 from .common import ipv4_int as _ipv4_int
 from .common import mask_to_prefix as _mask_to_prefix
 from .common import network_from_mask as _network_from_mask

@@ -61,13 +61,9 @@ def parse_isakmp_policy(ctx: IosContext, node: Node) -> None:
                 value = _AES_BITS.get(words[2], None) if len(words) > 2 else "aes"
             elif cipher in ("des", "3des"):
                 value = cipher
-        elif head == "hash" and len(words) > 1:
+        elif head == "hash" and len(words) > 1 or head == "authentication" and len(words) > 1:
             value = words[1].lower()
-        elif head == "authentication" and len(words) > 1:
-            value = words[1].lower()
-        elif head == "group" and len(words) > 1:
-            value = int_or_none(words[1])
-        elif head == "lifetime" and len(words) > 1:
+        elif head == "group" and len(words) > 1 or head == "lifetime" and len(words) > 1:
             value = int_or_none(words[1])
         elif head == "description":
             continue

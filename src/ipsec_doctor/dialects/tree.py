@@ -200,9 +200,9 @@ _is_child = _prefix_matcher(CHILD_PREFIXES)
 
 
 _BANNER_RE = re.compile(
-    r"^banner\s+(?:motd|login|exec|incoming|slip-ppp|prompt-timeout|config-save)\s*(\S)?(.*)$", re.I
+    r"^banner\s+(?:motd|login|exec|incoming|slip-ppp|prompt-timeout|config-save)\s*(\S)?(.*)$", re.IGNORECASE
 )
-_CERT_RE = re.compile(r"^certificate\s", re.I)
+_CERT_RE = re.compile(r"^certificate\s", re.IGNORECASE)
 _HEX_RE = re.compile(r"^[0-9A-Fa-f ]+$")
 
 

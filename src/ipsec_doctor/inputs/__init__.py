@@ -62,6 +62,6 @@ class Loaded:
     texts: list[TextSection] = field(default_factory=list)
 
 
-from .load import load  # noqa: E402  (re-exported last: load.py imports the dataclasses above)
+from .load import load
 
 __all__ = ["ConfigSection", "InputRecord", "Loaded", "TextSection", "load"]

@@ -67,7 +67,7 @@ _SHOW_MARKERS = (
     (re.compile(r"^  [A-Z][^:#()]*\([a-z0-9-]+\)\s+\d+\s*$"), Platform.ASA),  # show asp drop counter lines
     (re.compile(r"^\s*protected vrf:|^\s*current_peer \S+ port \d+|^\s*PERMIT, flags=\{"), Platform.IOS),
     (re.compile(r"^VPN CTX\s+="), Platform.ASA),
-    (re.compile(r"^\s*(?:IKEv1|IKEv2) SAs:|^There are no (?:IKEv1|IKEv2|ipsec|isakmp) sas", re.I), Platform.ASA),
+    (re.compile(r"^\s*(?:IKEv1|IKEv2) SAs:|^There are no (?:IKEv1|IKEv2|ipsec|isakmp) sas", re.IGNORECASE), Platform.ASA),
     (re.compile(r"^\s*Active SA: \d+|^\s*Rekey SA: \d+"), Platform.ASA),
     (re.compile(r"^\s*Tunnel-id Local\s+Remote\s+fvrf/ivrf\s+Status"), Platform.IOS),
     (re.compile(r"^\s*(?:MM|AM|QM)_[A-Z_]+\b|\bQM_IDLE\b|\bMM_NO_STATE\b"), None),
@@ -84,7 +84,7 @@ _VERSION_HEADERS = (
 
 # (pattern, platform, weight): ASA-only commands weigh more than shared ones.
 _CONFIG_SIGNALS: tuple[tuple[re.Pattern[str], Platform | None, int], ...] = tuple(
-    (re.compile(p, re.I), plat, w)
+    (re.compile(p, re.IGNORECASE), plat, w)
     for p, plat, w in (
         (r"^\s+nameif\s+\S+", Platform.ASA, 3),
         (r"^nameif\s+(?:ethernet|gb-ethernet)\d\S*\s+\S+\s+security\d+", Platform.PIX6, 5),
@@ -140,11 +140,7 @@ _STRONG_WEIGHT = 2  # a config needs at least this much evidence
 
 # First words of lines that are plainly configuration (used to weigh config vs show output).
 _CONFIG_FIRST_WORDS = frozenset(
-    "interface hostname crypto ip ipv6 access-list router line version aaa username enable service "
-    "nameif security-level tunnel-group group-policy object object-group nat route isakmp sysopt fixup "
-    "no description shutdown boot logging snmp-server ntp banner names name domain-name pager mtu "
-    "failover icmp arp timeout http ssh telnet dhcpd webvpn class-map policy-map service-policy "
-    "encryption hash authentication group lifetime set match permit deny network subnet host".split()
+    ["interface", "hostname", "crypto", "ip", "ipv6", "access-list", "router", "line", "version", "aaa", "username", "enable", "service", "nameif", "security-level", "tunnel-group", "group-policy", "object", "object-group", "nat", "route", "isakmp", "sysopt", "fixup", "no", "description", "shutdown", "boot", "logging", "snmp-server", "ntp", "banner", "names", "name", "domain-name", "pager", "mtu", "failover", "icmp", "arp", "timeout", "http", "ssh", "telnet", "dhcpd", "webvpn", "class-map", "policy-map", "service-policy", "encryption", "hash", "authentication", "group", "lifetime", "set", "match", "permit", "deny", "network", "subnet", "host"]
 )
 
 
@@ -282,7 +278,7 @@ def _flat_keys(
     """(gate, its keys) for every gate of a marker table; a one-character literal is its own gate."""
     groups: dict[str, list[_Key]] = {}
     for number, literals in enumerate(keys):
-        ignore_case = bool(patterns[number][0].flags & re.I)
+        ignore_case = bool(patterns[number][0].flags & re.IGNORECASE)
         for literal, gate in literals:
             if not gate and len(literal) == 1:
                 gate = literal

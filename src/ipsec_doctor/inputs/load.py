@@ -280,4 +280,4 @@ def _vpn_platform(configs: list[ConfigSection]) -> Platform:
     return configs[0].platform
 
 
-_VPN_LINE = re.compile(r"^(?:crypto\s+(?:map|isakmp|ikev[12])\s|tunnel-group\s|isakmp\s)", re.I)
+_VPN_LINE = re.compile(r"^(?:crypto\s+(?:map|isakmp|ikev[12])\s|tunnel-group\s|isakmp\s)", re.IGNORECASE)

@@ -38,7 +38,7 @@ HEAD_ONLY_PROBLEM = "file is {size} bytes (over 64 MiB): only its first 1 MiB wa
 _PCAP_MAGIC = (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4", b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d", b"\x0a\x0d\x0d\x0a")
 
 # Control characters that do not occur in text files (tab, LF, VT, FF, CR and ESC do).
-_CONTROL = frozenset(range(0, 32)) - {9, 10, 11, 12, 13, 27}
+_CONTROL = frozenset(range(32)) - {9, 10, 11, 12, 13, 27}
 _CONTROL_BYTES = bytes(sorted(_CONTROL))  # for bytes.translate: counting them at C speed
 
 
@@ -215,8 +215,7 @@ def _split_joined(text: str) -> tuple[list[str], str]:
     """:func:`split_lines`, plus the lines joined again by "\n" (a slice of the text: no rebuild)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final newline ends the last line; it does not start a new one

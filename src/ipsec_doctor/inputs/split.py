@@ -45,39 +45,39 @@ _PROMPT_RE = re.compile(
     r"^(?P<host>[A-Za-z][\w.\-/]{0,63}?)(?P<mode>\((?:config[\w\-]*|cfg[\w\-]*)\))?(?P<sign>[#>])\s*(?P<cmd>.*?)\s*$"
 )
 # Commands typed at a `>` prompt are few; demanding one avoids taking text such as "a->b" for a prompt.
-_USER_EXEC_RE = re.compile(r"^(?:$|en(?:able)?\b|sh(?:ow)?\s|ter(?:minal)?\s|ping\s|traceroute\s)", re.I)
+_USER_EXEC_RE = re.compile(r"^(?:$|en(?:able)?\b|sh(?:ow)?\s|ter(?:minal)?\s|ping\s|traceroute\s)", re.IGNORECASE)
 
 _SHOW_CONFIG_RE = re.compile(
     r"^(?:sh(?:o|ow)?\s+(?:run(?:ning(?:-config)?)?|start(?:up(?:-config)?)?|conf(?:ig(?:uration)?)?)\b"
     r"|more\s+system:running-config|wr(?:ite)?\s+t(?:erm(?:inal)?)?\s*$)",
-    re.I,
+    re.IGNORECASE,
 )
-_CONF_T_RE = re.compile(r"^conf(?:ig(?:ure)?)?(?:\s+t(?:erminal)?)?\s*$", re.I)
-_SHOW_RE = re.compile(r"^sh(?:o|ow)?\s+\S", re.I)
+_CONF_T_RE = re.compile(r"^conf(?:ig(?:ure)?)?(?:\s+t(?:erminal)?)?\s*$", re.IGNORECASE)
+_SHOW_RE = re.compile(r"^sh(?:o|ow)?\s+\S", re.IGNORECASE)
 
 _SEPARATOR_RE = re.compile(r"^\s*([=\-*#_~+])\1{3,}\s*$")
-_HOSTNAME_RE = re.compile(r"^hostname\s+(\S+)", re.I)
-_VERSION_RE = re.compile(r"^(?:(?:ASA|PIX|FWSM) Version \d|version \d+\.\d+\s*$)", re.I)
-_PRE_RE = re.compile(r"^(?:Building configuration|Current configuration\s*:|: Saved\s*$)", re.I)
+_HOSTNAME_RE = re.compile(r"^hostname\s+(\S+)", re.IGNORECASE)
+_VERSION_RE = re.compile(r"^(?:(?:ASA|PIX|FWSM) Version \d|version \d+\.\d+\s*$)", re.IGNORECASE)
+_PRE_RE = re.compile(r"^(?:Building configuration|Current configuration\s*:|: Saved\s*$)", re.IGNORECASE)
 
 _PREAMBLE_RE = re.compile(
     r"^(?:Building configuration\.*\s*$|Current configuration\s*:\s*\d+\s*bytes|Using \d+ out of \d+ bytes"
     r"|: Saved\s*$|: Serial Number:|: Hardware:|: Written by|Cryptochecksum:|: end\s*$|end\s*$)",
-    re.I,
+    re.IGNORECASE,
 )
 _SESSION_RE = re.compile(
     r"^(?:enable|disable|conf(?:ig(?:ure)?)?(?:\s+t(?:erminal)?)?|end|wr(?:ite)?(?:\s+mem(?:ory)?)?"
     r"|copy\s+run(?:ning-config)?\s+start(?:up-config)?|do\s+.*|terminal\s+.*)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
 # A line that proves the text is a typed script rather than show output.
 _SCRIPT_MARK_RE = re.compile(
     r"^(?:enable|conf(?:ig(?:ure)?)?\s+t(?:erminal)?|wr(?:ite)?(?:\s+mem(?:ory)?)?|copy\s+run\S*\s+start\S*|do\s+\S.*)\s*$",
-    re.I,
+    re.IGNORECASE,
 )
-_INT_RE = re.compile(r"^(\s*)int(?:e(?:r(?:f(?:a(?:c(?:e)?)?)?)?)?)?\s+(\S+)(?:\s+(\d\S*))?(.*)$", re.I)
-_IP_ADDR_RE = re.compile(r"^(\s*)ip\s+addr(?:e(?:s(?:s)?)?)?\s", re.I)
-_NO_SHUT_RE = re.compile(r"^(\s*)no\s+shut(?:d(?:o(?:w(?:n)?)?)?)?\s*$", re.I)
+_INT_RE = re.compile(r"^(\s*)int(?:e(?:r(?:f(?:a(?:c(?:e)?)?)?)?)?)?\s+(\S+)(?:\s+(\d\S*))?(.*)$", re.IGNORECASE)
+_IP_ADDR_RE = re.compile(r"^(\s*)ip\s+addr(?:e(?:s(?:s)?)?)?\s", re.IGNORECASE)
+_NO_SHUT_RE = re.compile(r"^(\s*)no\s+shut(?:d(?:o(?:w(?:n)?)?)?)?\s*$", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -132,7 +132,7 @@ def command_role(command: str) -> str:
 
 def expand_show(command: str) -> str:
     """``sh crypto isakmp sa`` → ``show crypto isakmp sa`` (the rest verbatim)."""
-    return re.sub(r"^sh(?:o|ow)?\b", "show", command.strip(), count=1, flags=re.I)
+    return re.sub(r"^sh(?:o|ow)?\b", "show", command.strip(), count=1, flags=re.IGNORECASE)
 
 
 def split_prompts(numbered: Numbered, joined: str | None = None) -> list[Part]:
@@ -254,9 +254,7 @@ def split_headers(numbered: Numbered, joined: str | None = None) -> list[Numbere
         is_version = bool(_VERSION_RE.match(text))
         is_host = bool(_HOSTNAME_RE.match(text))
         cut = False
-        if (is_pre or is_version) and (seen_host or (seen_version and is_version)):
-            cut = True
-        elif is_host and seen_host:
+        if (is_pre or is_version) and (seen_host or (seen_version and is_version)) or is_host and seen_host:
             cut = True
         if cut:
             current = pieces[-1]
@@ -342,7 +340,7 @@ def _clean_from(numbered: Numbered, index: int, platform: Platform, script: bool
 # Notes written around commands in hand-kept files: "# comment", "----DHCP----" captions, "*Router A*" boxes.
 _ANNOTATION_RE = re.compile(r"^(?:#|[-=*~]{3,}.*[-=*~]{3,}\s*$|\*.*\*\s*$)")
 
-_BANNER_OPEN_RE = re.compile(r"^banner\s+\S+\s*(\^C|\S)(.*)$", re.I)
+_BANNER_OPEN_RE = re.compile(r"^banner\s+\S+\s*(\^C|\S)(.*)$", re.IGNORECASE)
 
 
 def _open_banner(text: str) -> str | None:
@@ -410,7 +408,7 @@ _TEXT = itemgetter(1)
 
 def _rules(*patterns: re.Pattern[str]) -> str:
     """One regex body trying each line rule in turn, each with its own IGNORECASE setting."""
-    return "|".join(f"(?{'i' if pattern.flags & re.I else ''}:{pattern.pattern})" for pattern in patterns)
+    return "|".join(f"(?{'i' if pattern.flags & re.IGNORECASE else ''}:{pattern.pattern})" for pattern in patterns)
 
 
 def _gate(*patterns: re.Pattern[str]) -> str:
