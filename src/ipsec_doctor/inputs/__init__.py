@@ -14,6 +14,7 @@ problem becomes a :class:`~ipsec_doctor.model.ParseProblem` on the record.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..model import ParseProblem, Platform
 
@@ -44,6 +45,7 @@ class TextSection:
     device_hint: str | None = None
     command: str | None = None  # the show command, when recognised
     path: str | None = None  # a log too big to hold: ``lines`` is empty and the reader streams this file
+    events: list[Any] | None = field(default=None, repr=False)  # log events already read (ipsec_doctor.scale)
 
 
 @dataclass(slots=True)
