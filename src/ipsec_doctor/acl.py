@@ -19,6 +19,7 @@ index keyed by interval width class (:class:`_Index`), so comparing two ACLs
 of about a thousand lines costs milliseconds, not seconds.
 """
 
+# ruff: noqa: FURB136  (the conditional expressions in _intersect are faster than max()/min() calls)
 from __future__ import annotations
 
 import zlib
@@ -97,30 +98,54 @@ def _protocol_name(number: int) -> str:
 # --------------------------------------------------------------------------- box arithmetic
 
 
+# The three predicates below run millions of times on a large fleet: they are written out per
+# dimension (no loop, no intermediate list), which makes them several times faster than a loop.
+
+
 def _intersect(a: Box, b: Box) -> Box | None:
-    out = []
-    for d in _DIMS:
-        lo = max(b[d], a[d])
-        hi = min(b[d + 1], a[d + 1])
-        if lo > hi:
-            return None
-        out.append(lo)
-        out.append(hi)
-    return tuple(out)  # type: ignore[return-value]
+    a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11 = a
+    b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11 = b
+    lo0 = a0 if a0 > b0 else b0
+    hi0 = a1 if a1 < b1 else b1
+    if lo0 > hi0:
+        return None
+    lo1 = a2 if a2 > b2 else b2
+    hi1 = a3 if a3 < b3 else b3
+    if lo1 > hi1:
+        return None
+    lo2 = a4 if a4 > b4 else b4
+    hi2 = a5 if a5 < b5 else b5
+    if lo2 > hi2:
+        return None
+    lo3 = a6 if a6 > b6 else b6
+    hi3 = a7 if a7 < b7 else b7
+    if lo3 > hi3:
+        return None
+    lo4 = a8 if a8 > b8 else b8
+    hi4 = a9 if a9 < b9 else b9
+    if lo4 > hi4:
+        return None
+    lo5 = a10 if a10 > b10 else b10
+    hi5 = a11 if a11 < b11 else b11
+    if lo5 > hi5:
+        return None
+    return (lo0, hi0, lo1, hi1, lo2, hi2, lo3, hi3, lo4, hi4, lo5, hi5)
 
 
 def _overlaps(a: Box, b: Box) -> bool:
-    for d in _DIMS:
-        if a[d] > b[d + 1] or b[d] > a[d + 1]:
-            return False
-    return True
+    return not (
+        a[4] > b[5] or b[4] > a[5] or a[6] > b[7] or b[6] > a[7]  # addresses first: they differ most
+        or a[2] > b[3] or b[2] > a[3] or a[8] > b[9] or b[8] > a[9]
+        or a[10] > b[11] or b[10] > a[11] or a[0] > b[1] or b[0] > a[1]
+    )
 
 
 def _contains(outer: Box, inner: Box) -> bool:
-    for d in _DIMS:
-        if inner[d] < outer[d] or inner[d + 1] > outer[d + 1]:
-            return False
-    return True
+    return not (
+        inner[4] < outer[4] or inner[5] > outer[5] or inner[6] < outer[6] or inner[7] > outer[7]
+        or inner[2] < outer[2] or inner[3] > outer[3] or inner[8] < outer[8] or inner[9] > outer[9]
+        or inner[10] < outer[10] or inner[11] > outer[11] or inner[0] < outer[0] or inner[1] > outer[1]
+    )
 
 
 def _subtract(a: Box, b: Box) -> list[Box]:
@@ -177,18 +202,29 @@ class _Index:
             yield from ids[start:stop]
 
 
+_SMALL = 8  # up to this many boxes, pairwise tests are cheaper than an _Index
+
+
 def _normalise(boxes: Iterable[Box]) -> tuple[Box, ...]:
     """Drop duplicates and contained boxes, merge neighbours; sorted for determinism."""
     unique = sorted(set(boxes))
     if len(unique) < 2:
         return tuple(unique)  # nothing to drop or merge
-    if len(unique) > 1:
+    kept: list[Box] = []
+    if len(unique) <= _SMALL:
+        # a few boxes (one crypto ACL entry, a NAT rule): comparing every pair beats building an index
+        for b in unique:
+            for c in unique:
+                if c is not b and _contains(c, b):
+                    break
+            else:
+                kept.append(b)
+    else:
         index = _Index(unique)
-        kept: list[Box] = []
         for i, b in enumerate(unique):
             if not any(j != i and _contains(unique[j], b) for j in index.candidates(b)):
                 kept.append(b)
-        unique = kept
+    unique = kept
     changed = True
     while changed and len(unique) > 1:
         changed = False

@@ -109,7 +109,7 @@ def diagnose(devices: Sequence[Device]) -> tuple[list[Any], dict[str, Any], list
     verdicts = {t.id: negotiate_tunnel(t, by_name) for t in tunnels}
     ctx = Context(list(devices), tunnels, verdicts)
     findings: list[Finding] = []
-    for _catalog_id, fn in registry().items():
+    for fn in registry().values():
         findings.extend(fn(ctx))
     return tunnels, verdicts, attach_to_tunnels(findings, tunnels)
 
@@ -161,20 +161,50 @@ def analyze(
     ``scheduler`` (``tcp://host:port``) does it on a Dask cluster.  Either
     way the report is the same as a local run's.
     """
+    import gc
+
+    # The cyclic collector walks every tracked object on each full pass; a fleet's model is millions of
+    # long-lived objects that hold no garbage cycles, so each stage's survivors are frozen out of its
+    # reach (unfrozen on the way out, so a library caller's process is left as it was).
+    frozen = gc.get_freeze_count()
+    try:
+        return _analyze(paths, platform, progress, events, symptoms, jobs, scheduler)
+    finally:
+        if gc.get_freeze_count() > frozen:
+            gc.unfreeze()
+
+
+def _analyze(
+    paths: Sequence[str | Path],
+    platform: str | Platform | None,
+    progress: Callable[[str], None] | None,
+    events: str,
+    symptoms: Sequence[str],
+    jobs: int,
+    scheduler: str | None,
+) -> Report:
+    import gc
+
     from .inputs import load
 
-    loaded = load(list(paths), platform=_platform(platform), progress=progress)  # type: ignore[attr-defined]
-    report = Report(inputs=loaded.inputs, texts=loaded.texts)
     if jobs > 1 or scheduler:
-        from .scale import open_engine, parse_sections
+        from .scale import open_engine
         from .scale.evidence import prescan_logs
+        from .scale.loadwork import load_parallel
 
         with open_engine(jobs, scheduler) as engine:
-            report.devices = parse_devices(loaded, parse_sections(loaded.configs, engine))
+            # many files: read, split and parsed in the workers by runs of files; else only sections travel
+            loaded, parsed = load_parallel(list(paths), engine, platform=_platform(platform), progress=progress)
+            report = Report(inputs=loaded.inputs)
+            report.devices = parse_devices(loaded, parsed)
             report.texts = prescan_logs(loaded.texts, engine)
     else:
+        loaded = load(list(paths), platform=_platform(platform), progress=progress)  # type: ignore[attr-defined]
+        report = Report(inputs=loaded.inputs, texts=loaded.texts)
         report.devices = parse_devices(loaded)
+    gc.freeze()
     tunnels, verdicts, findings = diagnose(report.devices)
+    gc.freeze()
     report.tunnels = tunnels
     report.verdicts = verdicts
     findings = merge_findings(findings)

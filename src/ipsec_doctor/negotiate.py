@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import acl as flows_mod
 from .model import ANY4, SERVICE_IP, AccessList, AclEntry, IkePolicy, Platform, TransformSet
@@ -414,6 +414,29 @@ def _pfs(init: Phase2Offer, resp: Phase2Offer) -> Failure | None:
                    f"{summary}: {init.device} uses {words(a)}, {resp.device} uses {words(b)}", words(a), words(b))
 
 
+def _exact_mirror(rows: list[tuple[Any, flows_mod.FlowSet]], resp_acl: AccessList) -> bool:
+    """The healthy common case, decided without set arithmetic: no ``deny`` in the responder's ACL, every
+    proposed identity one box, and the responder's identities, mirrored, exactly the same boxes.
+
+    Then every proposal fits one responder entry and the responder accepts nothing more, which is what
+    the general comparison in :func:`_proxies` concludes too (a test compares the two on random ACLs).
+    """
+    if any(entry.action == "deny" for entry in resp_acl.active_entries):
+        return False
+    proposed = set()
+    for _, flows in rows:
+        if len(flows.boxes) != 1:
+            return False
+        proposed.add(flows.boxes[0])
+    mirrored = set()
+    for _, flows in flows_mod.proposal_flows(resp_acl):
+        if len(flows.boxes) != 1:
+            return False
+        b = flows.boxes[0]
+        mirrored.add((b[0], b[1], b[2], b[3], b[6], b[7], b[4], b[5], b[10], b[11], b[8], b[9]))
+    return proposed == mirrored
+
+
 def _proxies(init: Phase2Offer, resp: Phase2Offer) -> tuple[list[str], list[str], Failure | None, str | None]:
     """Proxy identities: (proposed, rejected, failure, note)."""
     if init.any_proxy:
@@ -431,6 +454,8 @@ def _proxies(init: Phase2Offer, resp: Phase2Offer) -> tuple[list[str], list[str]
                                      device=init.device), None
     if resp.any_proxy or resp.acl is None:
         return proposed, [], None, None  # dynamic responder without ACL: accepts what is proposed
+    if _exact_mirror(rows, resp.acl):
+        return proposed, [], None, None
     accept = flows_mod.mirror(flows_mod.permitted_flows(resp.acl))
     resp_entries = [flows_mod.mirror(f) for _, f in flows_mod.proposal_flows(resp.acl)]
     rejected_boxes = []

@@ -71,7 +71,12 @@ def _usable_routes(device: Device) -> list[StaticRoute]:
 
 
 def _contains(outer: IPNetwork, inner: IPNetwork) -> bool:
-    return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+    # ``inner.subnet_of(outer)`` in integers: subnet_of reads the networks' broadcast addresses, a
+    # cached_property whose lock costs more than this whole test, and route lookups run it a lot.
+    if outer.version != inner.version or inner.prefixlen < outer.prefixlen:
+        return False
+    shift = outer.max_prefixlen - outer.prefixlen
+    return int(inner.network_address) >> shift == int(outer.network_address) >> shift
 
 
 def _interface_of_next_hop(device: Device, next_hop: IPAddress, depth: int) -> str | None:

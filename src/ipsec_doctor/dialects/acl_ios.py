@@ -249,7 +249,9 @@ def _address(tokens: list[str], i: int, groups: _Groups) -> tuple[tuple[IPNetwor
                 if net is None:
                     return None, i + 2, f"non-contiguous wildcard {tokens[i + 1]} cannot be modelled"
                 return (net,), i + 2, None
-            return (host_network(raw),), i + 1, None
+            host = host_network(raw)
+            if host is not None:
+                return (host,), i + 1, None
         return None, i + 1, f"unrecognised address {raw!r}"
     token = raw.lower()
     if token == "any":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ..model import CryptoMap, CryptoMapEntry, IpsecProfile, Peer, TransformSet, frozen_map
 from .defaults_ios import IOS_PFS_DEFAULT_GROUP, IOS_TRANSFORM_DEFAULT_KEY_BITS
@@ -58,14 +58,14 @@ def parse_transform_set(ctx: IosContext, node: Node) -> None:
         else:
             ctx.problem(node, f"transform-set {name}: unrecognised transform {token!r}, ignored")
         i += 1
-    mode = "tunnel"
+    mode: Literal["tunnel", "transport"] = "tunnel"
     previous = ctx.transform_sets.get(name)
     if previous is not None:
         mode = previous.mode
     for child in node.children:
         cw = [w.lower() for w in child.words]
         if cw[0] == "mode" and len(cw) > 1 and cw[1] in ("tunnel", "transport"):
-            mode = cw[1]
+            mode = "tunnel" if cw[1] == "tunnel" else "transport"
         else:
             ctx.unrecognised(child, "crypto ipsec transform-set")
     ctx.transform_sets[name] = TransformSet(name, tuple(transforms), mode=mode, source=ctx.src(node), **fields)

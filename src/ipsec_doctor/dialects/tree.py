@@ -243,6 +243,7 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
     after_bang = False
     block: Node | None = None  # state.script_block
     index = 0
+    node: Node | None = None
     total = len(items)
     # This loop runs once per configuration line: the common case (an indented sub-command
     # or a plain top-level command) is inlined; the rare cases keep their helpers.  The
@@ -298,7 +299,7 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
                 state.script_block = block
                 state.base = base
                 node = _place(state, text, number, effective, items, index)
-                block = state.script_block
+                block = _open_block(state)
                 if node is None:
                     continue  # attached as a column-0 child of a script block
             else:
@@ -324,6 +325,12 @@ def build_tree(lines: Iterable[tuple[int, str]], *, asa_banners: bool = False) -
             index = _skip_certificate(items, index)
             stack.pop()  # a certificate holds no commands
     return roots
+
+
+def _open_block(state: _State) -> Node | None:
+    """``state.script_block``; a call, because a compiler (mypyc) would keep the narrowed ``Node`` type
+    of the local it is assigned to inside ``if block is not None`` and reject the ``None``."""
+    return state.script_block
 
 
 def _leave(state: _State, low: str, effective: int) -> None:
