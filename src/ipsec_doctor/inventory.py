@@ -7,13 +7,13 @@ pools.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
 from .inputs import InputRecord
 from .model import CryptoMapEntry, Device, Source
+from .report import pretty_json
 
 
 def _loc(source: Source | None) -> str:
@@ -97,7 +97,7 @@ def render_inventory_json(devices: Sequence[Device], inputs: Sequence[InputRecor
         "tool": {"name": "ipsec-doctor", "version": __version__},
         "devices": [device_inventory(d) for d in sorted(devices, key=lambda d: d.name)],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(doc) + "\n"
 
 
 def render_inventory_text(devices: Sequence[Device]) -> str:

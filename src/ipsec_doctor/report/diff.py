@@ -9,13 +9,13 @@ then, so the command can gate a change in a pipeline.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
 from ..analysis import Report
 from ..findings import Finding
+from . import pretty_json
 
 Identity = tuple[str, str, tuple[str, ...], str]
 
@@ -99,7 +99,7 @@ def diff_dict(d: SnapshotDiff) -> dict[str, Any]:
 
 
 def render_diff_json(d: SnapshotDiff) -> str:
-    return json.dumps(diff_dict(d), indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(diff_dict(d)) + "\n"
 
 
 def _finding_line(f: Finding) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .. import __version__
 from ..analysis import Report
 from ..model import Device
+from . import pretty_json
 
 
 def _end_dict(end: Any) -> dict[str, Any]:
@@ -82,4 +82,4 @@ def _evidence_members(report: Report) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(report_dict(report)) + "\n"

@@ -10,7 +10,6 @@ severity (error → error, warning → warning, info → note).
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,6 +18,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..analysis import Report
 from ..findings import Evidence, Finding
+from . import pretty_json
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -172,4 +172,4 @@ def sarif_dict(report: Report, *, root: str | Path | None = None) -> dict[str, A
 
 def render_sarif(report: Report, *, root: str | Path | None = None) -> str:
     """The SARIF log of ``report`` as JSON text."""
-    return json.dumps(sarif_dict(report, root=root), indent=2, ensure_ascii=False) + "\n"
+    return pretty_json.dumps(sarif_dict(report, root=root)) + "\n"
