@@ -17,6 +17,7 @@ from typing import Any
 from .attach import Attacher
 
 AGGREGATE_ABOVE = 10_000
+_SEEN_MAX = 1 << 16  # event keys remembered while aggregating a log
 EVENT_MODES = ("auto", "all", "aggregate")
 
 
@@ -176,7 +177,7 @@ def _events_of(section: Any) -> Iterator[Any]:
 
 
 def _fold(groups: dict[tuple[Any, ...], Item], item: Item) -> None:
-    key = (item.id, item.device, item.peer, None if item.id is not None else item.message_id, item.file)
+    key = _fold_key(item)
     found = groups.get(key)
     if found is None:
         item.aggregated = True
@@ -187,15 +188,37 @@ def _fold(groups: dict[tuple[Any, ...], Item], item: Item) -> None:
     found.last_line = max(found.last_line, item.line)
 
 
+def _fold_key(item: Item) -> tuple[Any, ...]:
+    return (item.id, item.device, item.peer, None if item.id is not None else item.message_id, item.file)
+
+
 def _log_items(section: Any, attacher: Attacher, mode: str, coverage: Coverage) -> list[Item]:
     kept: list[Item] = []
     groups: dict[tuple[Any, ...], Item] = {}
+    # Aggregating: the group of an event is known from its own (id, host, peer, message id, file),
+    # since the device is a function of host and file; an event of a group already seen only
+    # bumps that group's counters, without an Item built and thrown away.
+    seen: dict[tuple[Any, ...], Item] = {}
     aggregating = mode == "aggregate"
     for event in _events_of(section):
+        if aggregating:
+            event_id = event.id
+            quick = (event_id, event.host, event.fields.get("peer"), None if event_id is not None else event.message_id,
+                     event.file)
+            group = seen.get(quick)
+            if group is not None:
+                coverage.add("log", event_id is not None)
+                group.count += 1
+                group.first_line = min(group.first_line, event.line)
+                group.last_line = max(group.last_line, event.line)
+                continue
         item = _log_item(event, section, attacher)
         coverage.add("log", item.id is not None)
         if aggregating:
             _fold(groups, item)
+            if len(seen) >= _SEEN_MAX:
+                seen.clear()  # only a shortcut: a forgotten key folds the long way, into the same group
+            seen[quick] = groups[_fold_key(item)]
             continue
         kept.append(item)
         if mode == "auto" and len(kept) > AGGREGATE_ABOVE:

@@ -3,7 +3,7 @@
 Public API (stable; the evidence fusion builds on it)::
 
     scan(path_or_lines, file=None, *, engine="auto") -> Iterator[LogEvent]
-    LogScanner(engine="auto", block_size=1 MiB)      # .scan(...), .lines, .candidates, .problems
+    LogScanner(engine="auto", block_size=1 MiB, memo=True)  # .scan(...), .lines, .candidates, .problems
     coverage(events) -> (recognised, vpn_total)
     aggregate(events, *, keep_events=False) -> list[Aggregate]
     signatures() -> tuple[Signature, ...]            # the compiled knowledge/log_signatures.toml

@@ -49,6 +49,38 @@ def _tag_parts(keys: Iterable[str]) -> tuple[str, str, list[str]]:
     return asa_ids, "|".join(sorted(VPN_IOS_FACILITIES)), ios_keys
 
 
+def _trie(entries: Iterable[tuple[str, str]]) -> str:
+    """One regex for ``literal + tail`` alternatives, factored on common prefixes.
+
+    CPython's engine tries the branches of an alternation one after another at
+    each position, so ``113|402|602|...`` costs one attempt per branch on every
+    tagged line; nested by digit it costs one per digit.  Matches the same text
+    as the plain alternation (``tail`` is a regex, ``literal`` is escaped).
+    """
+    root: dict[str, Any] = {}
+    for literal, tail in entries:
+        node = root
+        for char in literal:
+            node = node.setdefault(char, {})
+        node.setdefault("", set()).add(tail)
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        branches += sorted(node.get("", ()))
+        if len(branches) == 1:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")"
+
+    return emit(root) if root else "(?!)"
+
+
+def _asa_id_trie(keys: Iterable[str]) -> str:
+    """The ``(?:{asa_ids})`` of :func:`_tag_parts` as a digit trie (VPN classes, then listed ids)."""
+    classes = sorted(VPN_ASA_CLASSES)
+    numbers = [k for k in keys if k.isdecimal() and not (len(k) == 6 and k[:3] in VPN_ASA_CLASSES)]
+    return _trie([*((c, r"\d{3}") for c in classes), *((n, "") for n in numbers)])
+
+
 # Literal markers of line styles that carry no %TAG (debug, VPN Client, concentrator, client status).
 STYLE_LITERALS = ("[IKEv", "ISAKMP", "IKEv2:", "IPSEC(", "Sev=", "SEV=", "Reason 4")
 
@@ -70,6 +102,10 @@ def build_patterns(keys: Iterable[str], anchors: Iterable[str]) -> list[str]:
     return patterns
 
 
+# Matches the longest run of lines that each hold a "%", from the start of a block.
+_EVERY_LINE_HAS_PERCENT = re.compile(r"(?:[^%\n]*+%[^\n]*+\n)*+")
+
+
 class Prefilter:
     """Yields ``(start, end)`` offsets of the candidate lines of a text block.
 
@@ -87,9 +123,10 @@ class Prefilter:
         keys = list(keys)
         anchors = list(anchors)
         self.patterns = build_patterns(keys, anchors)
-        asa_ids, facilities, ios_keys = _tag_parts(keys)
+        asa_ids, _facilities, ios_keys = _tag_parts(keys)
+        facilities = _trie((facility, "") for facility in VPN_IOS_FACILITIES)
         self._tag = re.compile(
-            "%(?:" + "|".join([rf"(?:ASA|PIX|FTD)(?:-[A-Za-z]*)?-\d-(?:{asa_ids})", rf"(?:{facilities})-\d-", *ios_keys]) + ")"
+            "%(?:" + "|".join([rf"(?:ASA|PIX|FTD)(?:-[A-Za-z]*)?-\d-{_asa_id_trie(keys)}", rf"{facilities}-\d-", *ios_keys]) + ")"
         )
         self._asdm = re.compile(rf"^[ \t]*\d\|[^|\n]*\|(?:{asa_ids}):", re.MULTILINE)
         self._literals = tuple(dict.fromkeys((*STYLE_LITERALS, *anchors)))
@@ -115,6 +152,9 @@ class Prefilter:
             return hits
         # Literals are looked for only in lines without "%": a tagged line is a candidate by its
         # tag or not at all (see LogScanner._emit), and syslog files are almost all tagged.
+        tagged = _EVERY_LINE_HAS_PERCENT.match(text)  # matches at least the empty string
+        if tagged is not None and tagged.end() == len(text):
+            return hits  # one pass in the regex engine, no per-line Python objects
         lines = text.split("\n")
         keep = [index for index, line in enumerate(lines) if "%" not in line]
         if not keep:

@@ -5,6 +5,8 @@ decoder, cut at its last line break (the partial line is carried over), and
 handed whole to the :class:`~.prefilter.Prefilter`; only the candidate lines
 it finds are parsed and matched.  Line numbers are counted with ``str.count``
 between candidates, so uninteresting lines cost nothing in Python code.
+Candidate lines in the common ASA syslog shape go through :mod:`.fast` first,
+which classifies each distinct message body once (same events, see there).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from io import BufferedReader
 from pathlib import Path
 from types import MappingProxyType
 
@@ -21,6 +24,7 @@ from ..inputs.reader import sniff_encoding
 from ..model import ParseProblem
 from ..redact import redact_line
 from .event import LogEvent
+from .fast import MISS, LineMemo
 from .fields import extract
 from .headers import VPNCLIENT, Parsed, parse_line
 from .prefilter import Prefilter, is_vpn_key
@@ -42,6 +46,8 @@ class LogScanner:
     """Reads logs into :class:`LogEvent` values; keeps counters and input problems.
 
     ``engine``: ``"auto"`` (Hyperscan when importable), ``"re"`` or ``"hyperscan"``.
+    ``memo``: classify repeated ASA message bodies once (:mod:`.fast`); the
+    events are the same either way.
     After a scan, ``lines`` is the number of lines read, ``candidates`` the
     number the prefilter selected and ``problems`` the unreadable inputs.
     """
@@ -53,10 +59,15 @@ class LogScanner:
     problems: list[ParseProblem] = field(default_factory=list)
     _matcher: Matcher = field(init=False, repr=False)
     _prefilter: Prefilter = field(init=False, repr=False)
+    memo: bool = True  # the repeated-body shortcut of .fast (same events; off only to compare)
     _pending: tuple[Parsed, int, str] | None = field(default=None, init=False, repr=False)
+    _memo: LineMemo | None = field(default=None, init=False, repr=False)
+    _newlines: int = field(default=-1, init=False, repr=False)  # line breaks of the last block _block finished
 
     def __post_init__(self) -> None:
         self._matcher, self._prefilter = _default_engine(self.engine)
+        if self.memo:
+            self._memo = LineMemo(self._matcher)
 
     @property
     def engine_used(self) -> str:
@@ -93,24 +104,10 @@ class LogScanner:
             if encoding is None:
                 self.problems.append(ParseProblem(name, 0, "binary file, skipped"))
                 return
-            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-            carry = ""
             line = 1
-            data = first
-            while data:
-                text = carry + decoder.decode(data)
-                if text.startswith("\ufeff") and line == 1:
-                    text = text[1:]
-                carry, complete = _cut(text)
-                if complete:
-                    yield from self._block(complete, name, line, None)
-                    line += complete.count("\n")
-                data = handle.read(self.block_size)
-            rest = carry + decoder.decode(b"", final=True)
-            if rest:
-                complete = _normalise(rest) + "\n"
+            for complete in _complete_blocks(handle, first, encoding, self.block_size):
                 yield from self._block(complete, name, line, None)
-                line += complete.count("\n")
+                line += self._block_newlines(complete)
             self.lines += line - 1
 
     def _scan_lines(self, lines: Iterable[str] | Iterable[tuple[int, str]], name: str) -> Iterator[LogEvent]:
@@ -134,6 +131,11 @@ class LogScanner:
 
     # -- one block ----------------------------------------------------------------------------
 
+    def _block_newlines(self, text: str) -> int:
+        """Line breaks in ``text``, which :meth:`_block` has just scanned (it counted them on the way)."""
+        newlines, self._newlines = self._newlines, -1
+        return newlines if newlines >= 0 else text.count("\n")
+
     def _block(self, text: str, name: str, first_line: int, numbers: Sequence[int] | None) -> Iterator[LogEvent]:
         """Events of a block of complete lines; ``numbers`` maps line index → line number."""
 
@@ -143,6 +145,8 @@ class LogScanner:
         index = 0  # line index of ``position``
         position = 0
         skip_until = 0
+        self._newlines = -1
+        count = text.count
         if self._pending is not None:
             # a VPN Client header ended the previous block: its message starts this one
             waiting, number, header = self._pending
@@ -152,25 +156,34 @@ class LogScanner:
             yield from self._emit(_with_text(waiting, message), header, number, name)
             if next_end >= 0 and message:
                 skip_until = next_end + 1
+        memo = self._memo
         for start, end in self._prefilter.lines(text):
             if start < skip_until:
                 continue
             self.candidates += 1
-            index += text.count("\n", position, start)
+            index += count("\n", position, start)
             position = start
             line = text[start:end]
+            if memo is not None:
+                quick = memo.event(line, number_of(index), name)
+                if quick is not MISS:
+                    if quick is not None:
+                        yield quick  # type: ignore[misc]
+                    continue
             parsed = parse_line(line)
             if parsed is not None and parsed.needs_next:
                 # VPN Client log: the message is on the next non-blank line
                 follow, next_end = _message_line(text, end + 1)
                 if next_end < 0:
                     self._pending = (parsed, number_of(index), line)
+                    self._newlines = index + count("\n", position)
                     return
                 message = text[follow:next_end].strip()
                 parsed = _with_text(parsed, message)
                 if message:
                     skip_until = next_end + 1
             yield from self._emit(parsed, line, number_of(index), name)
+        self._newlines = index + count("\n", position)
 
     def _emit(self, parsed: Parsed | None, line: str, number: int, name: str) -> Iterator[LogEvent]:
         text = parsed.text if parsed is not None else line.strip()
@@ -203,6 +216,67 @@ class LogScanner:
             candidates=signature.candidates if signature is not None else (),
             signature=signature.name if signature is not None else None,
         )
+
+
+# Encodings in which a b"\n" byte is always a line break and never part of a character.
+_BYTE_CUT_ENCODINGS = frozenset({"utf-8", "latin-1"})
+
+
+def _complete_blocks(handle: BufferedReader, first: bytes, encoding: str, size: int) -> Iterator[str]:
+    """Decoded blocks of whole lines (``\\n`` only); the last one also ends the file's last line.
+
+    For UTF-8 and Latin-1 the line break is found in the bytes, and the bytes up
+    to it are decoded straight from one reused buffer (no carry-over string is
+    concatenated and sliced per block); a UTF-8 sequence never spans a line
+    break, so this decodes exactly as the incremental decoder does.  A block
+    with no line break, or a partial line longer than :data:`MAX_LINE`, hands
+    the rest of the file to :func:`_decoded_blocks`.
+    """
+    if encoding not in _BYTE_CUT_ENCODINGS:
+        yield from _decoded_blocks(handle, first, encoding, size)
+        return
+    buffer = bytearray(MAX_LINE + max(size, len(first)))
+    view = memoryview(buffer)
+    end = len(first)
+    buffer[:end] = first
+    yielded = False
+    while end:
+        cut = buffer.rfind(b"\n", 0, end) + 1
+        if cut == 0 or end - cut > MAX_LINE:
+            # hand the bytes held here to the general path: its decoder then sees the same bytes
+            yield from _decoded_blocks(handle, bytes(view[:end]), encoding, size, not yielded)
+            return
+        yielded = True
+        yield _normalise(str(view[:cut], encoding, "replace"))
+        rest = end - cut
+        buffer[:rest] = bytes(view[cut:end])
+        got = handle.readinto(view[rest:rest + size])
+        if not got:
+            if rest:
+                yield _normalise(str(view[:rest], encoding, "replace")) + "\n"
+            return
+        end = rest + got
+
+
+def _decoded_blocks(handle: BufferedReader, data: bytes, encoding: str, size: int, first: bool = True) -> Iterator[str]:
+    """The general form of :func:`_complete_blocks`: decode each read, cut at the last line break.
+
+    ``first``: no block was yielded yet (a byte-order mark there is dropped).
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    carry = ""
+    while data:
+        text = carry + decoder.decode(data)
+        if first and text.startswith("\ufeff"):
+            text = text[1:]
+        carry, complete = _cut(text)
+        if complete:
+            first = False
+            yield complete
+        data = handle.read(size)
+    rest = carry + decoder.decode(b"", final=True)
+    if rest:
+        yield _normalise(rest) + "\n"
 
 
 def _message_line(text: str, follow: int) -> tuple[int, int]:

@@ -145,12 +145,12 @@ def _scan_range(path: str, name: str, start: int, end: int, encoding: str, engin
             carry, complete = _cut(text)
             if complete:
                 events.extend(scanner._block(complete, name, line, None))
-                line += complete.count("\n")
+                line += scanner._block_newlines(complete)
         rest = carry + decoder.decode(b"", final=True)
         if rest:
             complete = _normalise(rest) + "\n"
             events.extend(scanner._block(complete, name, line, None))
-            line += complete.count("\n")
+            line += scanner._block_newlines(complete)
     if scanner._pending is not None:  # a header on the file's last lines: as LogScanner.scan ends
         waiting, number, header = scanner._pending
         scanner._pending = None
