@@ -71,6 +71,6 @@ class LogEvent:
 
 
 # Scanning builds one event per VPN line: the model's cheaper constructor (same signature and defaults).
-from .._quick_init import quicken as _quicken  # noqa: E402
+from .._quick_init import quicken as _quicken
 
 _quicken(globals(), __name__)
