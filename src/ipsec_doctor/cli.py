@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_UNUSABLE)
 
 
-def _build_parser() -> argparse.ArgumentParser:
+def _build_parser(collect_options: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; ``collect_options=False`` leaves out the ``collect`` options (their module
+    costs start-up time that every other command would pay): main() asks for them only when needed."""
     parser = _Parser(prog="ipsec-doctor", description="Diagnose Cisco IPsec VPNs from configs, show output and logs.")
     parser.add_argument("--version", action="version", version=f"ipsec-doctor {__version__}")
     parser.add_argument("--debug", action="store_true", help="print internal errors in full (secrets still redacted)")
@@ -76,10 +78,12 @@ def _build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", help="print a catalog entry: what, why, how it shows, how to fix")
     explain.add_argument("id", nargs="?", metavar="ID", help="catalog ID, e.g. P1-PSK (omit to list all)")
 
-    from .collect.runner import add_arguments as _collect_arguments  # stdlib-only module; Netmiko loads later
+    collect = sub.add_parser("collect", help="fetch configs and show output from live devices over SSH "
+                                             "(read-only; needs the collect extra)")
+    if collect_options:
+        from .collect.runner import add_arguments as _collect_arguments  # stdlib-only module; Netmiko loads later
 
-    _collect_arguments(sub.add_parser("collect", help="fetch configs and show output from live devices over SSH "
-                                                      "(read-only; needs the collect extra)"))
+        _collect_arguments(collect)
     return parser
 
 
@@ -109,6 +113,20 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    import gc
+
+    # analyze() pauses the cyclic collector; keep it paused for the report rendering as well (the
+    # report of a big fleet is hundreds of thousands of small dicts, none of them in a cycle).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyze_and_report(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _analyze_and_report(args: argparse.Namespace) -> int:
     from .analysis import analyze
     from .report.formats import render_report
     from .report.terminal import progress_for
@@ -252,7 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # answered before the parser is built: its sub-commands import modules a version check never needs
         sys.stdout.write(f"ipsec-doctor {__version__}\n")
         return EXIT_OK
-    parser = _build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    # the collect options are built only when the words may reach them (a token "collect" anywhere, or help)
+    parser = _build_parser(collect_options="collect" in words or not words or "-h" in words or "--help" in words)
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
