@@ -20,7 +20,7 @@ print("COLLECT-LOADED" if "ipsec_doctor.collect.runner" in sys.modules else "COL
 
 
 def _run(*words: str) -> str:
-    done = subprocess.run([sys.executable, "-c", _PROBE, *words], capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", _PROBE, *words], capture_output=True, text=True, timeout=120, check=False)
     return done.stdout
 
 
