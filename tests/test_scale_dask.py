@@ -19,8 +19,11 @@ from test_scale_jobs import _fleetgen
 from test_scale_logs import _mixed_log
 
 from ipsec_doctor.cli import main
+from ipsec_doctor.dialects import parse_config
+from ipsec_doctor.inputs import load
 from ipsec_doctor.logs import LogScanner
 from ipsec_doctor.scale.dask_engine import DaskEngine, DaskUnavailable
+from ipsec_doctor.scale.loadwork import list_inputs, load_on_engine, worth_splitting
 from ipsec_doctor.scale.logrange import scan_partitioned
 
 FIXTURES = Path(__file__).parent / "fixtures" / "logs"
@@ -117,3 +120,16 @@ def test_unreachable_scheduler_is_a_clear_error(capsys: pytest.CaptureFixture[st
         DaskEngine(address, timeout=1)
     assert main(["analyze", str(FIXTURES), "--scheduler", address]) == 2
     assert "Dask scheduler" in capsys.readouterr().err
+
+
+def test_dask_workers_load_and_parse_runs_of_files_like_a_local_load(cluster: str, inputs: Path) -> None:
+    local = load([inputs, inputs / "missing.cfg"])
+    local_devices = [parse_config(section) for section in local.configs]
+    with DaskEngine(cluster) as engine:
+        listing = list_inputs([inputs, inputs / "missing.cfg"])
+        assert worth_splitting([p for p, problem in listing if problem is None], engine.workers)
+        remote, devices = load_on_engine(listing, engine)
+    assert remote.inputs == local.inputs and remote.inputs[-1].kind == "error"
+    assert [(c.file, c.name_hint) for c in remote.configs] == [(c.file, c.name_hint) for c in local.configs]
+    assert remote.texts == local.texts and any(t.kind == "log" for t in remote.texts)
+    assert devices == local_devices and len(devices) == 14

@@ -163,15 +163,17 @@ def analyze(
     """
     import gc
 
-    # The cyclic collector walks every tracked object on each full pass; a fleet's model is millions of
-    # long-lived objects that hold no garbage cycles, so each stage's survivors are frozen out of its
-    # reach (unfrozen on the way out, so a library caller's process is left as it was).
-    frozen = gc.get_freeze_count()
+    # The cyclic collector walks every tracked object on each full pass, and an analysis builds millions
+    # of long-lived, acyclic objects (the model, verdicts, findings): on a 5,000-device fleet its passes
+    # were a quarter of the run and freed nothing (same peak memory with it off).  Reference counting
+    # still frees everything; the collector's previous state is restored on the way out.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return _analyze(paths, platform, progress, events, symptoms, jobs, scheduler)
     finally:
-        if gc.get_freeze_count() > frozen:
-            gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _analyze(
@@ -183,8 +185,6 @@ def _analyze(
     jobs: int,
     scheduler: str | None,
 ) -> Report:
-    import gc
-
     from .inputs import load
 
     if jobs > 1 or scheduler:
@@ -202,9 +202,7 @@ def _analyze(
         loaded = load(list(paths), platform=_platform(platform), progress=progress)  # type: ignore[attr-defined]
         report = Report(inputs=loaded.inputs, texts=loaded.texts)
         report.devices = parse_devices(loaded)
-    gc.freeze()
     tunnels, verdicts, findings = diagnose(report.devices)
-    gc.freeze()
     report.tunnels = tunnels
     report.verdicts = verdicts
     findings = merge_findings(findings)

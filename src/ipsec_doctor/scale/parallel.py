@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import copyreg
 import gc
+import ipaddress
 import multiprocessing
+import operator
 import os
+import pickle
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from types import MappingProxyType
@@ -51,11 +54,12 @@ def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple
 copyreg.pickle(MappingProxyType, _reduce_mapping_proxy)
 
 
-def _fast_reducer(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
-    def reduce(obj: Any) -> tuple[Any, tuple[Any, ...]]:
-        return type(obj), tuple([getattr(obj, name) for name in names])
-
-    return reduce
+def _fast_reducer(cls: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, tuple[Any, ...]]]:
+    # attrgetter reads all fields in C: pickling a fleet's devices (in the workers) took a third less.
+    getter = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (cls, (getter(obj),))
+    return lambda obj: (cls, getter(obj))
 
 
 def _register_value_classes() -> None:
@@ -78,10 +82,30 @@ def _register_value_classes() -> None:
             if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__):
                 continue
             fields = dataclasses.fields(cls)
-            if hasattr(cls, "__post_init__") or not all(f.init for f in fields):
+            if not fields or hasattr(cls, "__post_init__") or not all(f.init for f in fields):
                 continue
-            copyreg.pickle(cls, _fast_reducer(tuple(f.name for f in fields)))
+            copyreg.pickle(cls, _fast_reducer(cls, tuple(f.name for f in fields)))
 
+
+def _reduce_network(net: Any) -> Any:
+    if getattr(net.network_address, "scope_id", None):
+        return net.__reduce__()  # an IPv6 scope only survives the text form
+    return type(net), ((int(net.network_address), net.prefixlen),)
+
+
+def _reduce_interface(iface: Any) -> Any:
+    if getattr(iface, "scope_id", None):
+        return iface.__reduce__()
+    return type(iface), ((int(iface), iface.network.prefixlen),)
+
+
+# ipaddress sends networks and interfaces as text ("10.1.0.0/24"), parsed again octet by octet on
+# arrival; an (integer, prefix length) pair builds the same value about 2.5 times faster.  A device
+# holds a few dozen of them, so this was a fifth of the parent's unpickling.
+for _net_cls in (ipaddress.IPv4Network, ipaddress.IPv6Network):
+    copyreg.pickle(_net_cls, _reduce_network)
+for _iface_cls in (ipaddress.IPv4Interface, ipaddress.IPv6Interface):
+    copyreg.pickle(_iface_cls, _reduce_interface)
 
 _register_value_classes()
 
@@ -106,6 +130,9 @@ class LocalEngine:
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return [fn(item) for item in items]
+
+    def imap(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        return (fn(item) for item in items)
 
     def close(self) -> None:
         return None
@@ -139,6 +166,10 @@ class ProcessEngine:
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return list(self._pool.map(fn, items))
 
+    def imap(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+        # Executor.map submits every task at once and yields each result once it and those before are done.
+        return self._pool.map(fn, items)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -147,6 +178,14 @@ class ProcessEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def imap(engine: Any, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """Results of ``fn`` over ``items`` in input order, each as soon as it is ready (``engine.map`` else)."""
+    lazy = getattr(engine, "imap", None)
+    if lazy is None:
+        return iter(engine.map(fn, items))
+    return lazy(fn, items)  # type: ignore[no-any-return]
 
 
 def open_engine(jobs: int = 1, scheduler: str | None = None) -> Any:
@@ -205,15 +244,20 @@ def chunk_evenly(items: Sequence[T], count: int, weight: Callable[[T], int]) -> 
     return chunks
 
 
-def parse_chunk(salt: bytes, sections: list[ConfigSection]) -> list[Device]:
-    """Worker task: parse a run of config sections with the parent's salt."""
+def parse_chunk(salt: bytes, sections: list[ConfigSection]) -> bytes:
+    """Worker task: parse a run of config sections with the parent's salt; returns the pickled devices.
+
+    Pickled here, while the cyclic collector is still off, so that the
+    worker's collector never walks the fresh devices waiting to be sent
+    (see :func:`.loadwork.load_and_parse`).
+    """
     from ..dialects import parse_config
 
     use_salt(salt)
     collecting = gc.isenabled()
-    gc.disable()  # as in the parent: a worker's devices are all kept until they are sent
+    gc.disable()
     try:
-        return [parse_config(section) for section in sections]
+        return pickle.dumps([parse_config(section) for section in sections], protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         if collecting:
             gc.enable()
@@ -228,13 +272,16 @@ def parse_sections(sections: Sequence[ConfigSection], engine: Any) -> list[Devic
     if not sections:
         return []
     chunks = chunk_evenly(sections, engine.workers * CHUNKS_PER_WORKER, _section_lines)
-    # Unpickling a fleet's devices makes a million small objects that all live on; the cyclic
+    # Unpickling a fleet's devices makes a million small objects that all live on: the cyclic
     # collector would walk them (and the sections) again and again for nothing, as in inputs.load.
+    # Each chunk is unpickled as soon as it arrives, while the workers parse the next ones.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        results = engine.map(partial(parse_chunk, current_salt()), chunks)
+        devices: list[Device] = []
+        for blob in imap(engine, partial(parse_chunk, current_salt()), chunks):
+            devices.extend(pickle.loads(blob))
     finally:
         if collecting:
             gc.enable()
-    return [device for chunk in results for device in chunk]
+    return devices
