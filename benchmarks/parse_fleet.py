@@ -27,6 +27,7 @@ Usage::
     /work/venv/bin/python benchmarks/parse_fleet.py                # 20 x 500, all three
     /work/venv/bin/python benchmarks/parse_fleet.py --repeat 3 --json benchmarks/results-20x500.json
     /work/venv/bin/python benchmarks/parse_fleet.py --dir benchmarks/fleet --skip-ccp2
+    /work/venv/bin/python benchmarks/parse_fleet.py --dir benchmarks/fleet-20x500-s1 --tree --skip-load  # + tree only
 """
 
 from __future__ import annotations
@@ -211,7 +212,27 @@ def profile_ours(directory: Path, top: int) -> None:
     pstats.Stats(prof).strip_dirs().sort_stats("tottime").print_stats(top)
 
 
-WORKERS = {"ccp2": worker_ccp2, "ours": worker_ours, "ours-load": worker_ours_load}
+def worker_tree(directory: Path, retain: bool) -> dict[str, Any]:
+    """ipsec-doctor's line tree only (``dialects.tree.build_tree``): the same kind of work as ccp2's parse."""
+    import ipsec_doctor
+    from ipsec_doctor.dialects.tree import build_tree
+
+    texts, read_s = _read_all(_fleet_files(directory))
+    kept: list[object] = []
+    lines = 0
+    c0, t0 = time.process_time(), time.perf_counter()
+    for _name, plat, text in texts:
+        numbered = list(enumerate(text.splitlines(), 1))
+        lines += len(numbered)
+        roots = build_tree(numbered, asa_banners=plat == "asa")
+        if retain:
+            kept.append(roots)
+    parse_s, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    return _result("ipsec-doctor (tree only)", str(getattr(ipsec_doctor, "__version__", "dev")), len(texts), lines,
+                   parse_s, cpu_s, read_s=round(read_s, 3))
+
+
+WORKERS = {"ccp2": worker_ccp2, "ours": worker_ours, "ours-load": worker_ours_load, "tree": worker_tree}
 
 
 # --------------------------------------------------------------------------- driver
@@ -316,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--retain", action="store_true", help="keep every parse result alive (peak RSS of a whole fleet)")
     ap.add_argument("--repeat", type=int, default=1, help="run each measurement N times, report the fastest")
     ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--tree", action="store_true", help="also time the line tree alone (what ccp2's parse builds)")
     ap.add_argument("--profile", type=int, metavar="N", help="only cProfile the ipsec-doctor parse; print the top N")
     ap.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -349,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         has_load = False
     if has_load and not args.skip_load:
         jobs.append((sys.executable, "ours-load"))
+    if args.tree:
+        jobs.append((sys.executable, "tree"))
     if not args.skip_ccp2:
         jobs.append((str(ensure_ccp2_venv()), "ccp2"))
     results = run_rounds(jobs, directory, args.retain, args.repeat)
