@@ -350,7 +350,7 @@ def _service_boxes_of(service: Service) -> list[tuple[int, int, int, int, int, i
     numbers = _protocol_numbers(service.protocol)
     if numbers is None:
         return [(0, PROTO_MAX, 0, PORT_MAX, 0, PORT_MAX)]
-    out = []
+    out: list[tuple[int, int, int, int, int, int]] = []
     for n in numbers:
         if n in _PORTED and service.has_ports:
             # An empty tuple (e.g. `lt 0`) matches no port: the service contributes nothing.

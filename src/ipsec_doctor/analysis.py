@@ -161,19 +161,11 @@ def analyze(
     ``scheduler`` (``tcp://host:port``) does it on a Dask cluster.  Either
     way the report is the same as a local run's.
     """
-    import gc
+    from ._gc import collector_paused
 
-    # The cyclic collector walks every tracked object on each full pass, and an analysis builds millions
-    # of long-lived, acyclic objects (the model, verdicts, findings): on a 5,000-device fleet its passes
-    # were a quarter of the run and freed nothing (same peak memory with it off).  Reference counting
-    # still frees everything; the collector's previous state is restored on the way out.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # an analysis builds millions of long-lived, acyclic objects: see _gc (same peak memory with it off)
+    with collector_paused():
         return _analyze(paths, platform, progress, events, symptoms, jobs, scheduler)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _analyze(

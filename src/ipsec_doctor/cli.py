@@ -113,17 +113,12 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    import gc
+    from ._gc import collector_paused
 
     # analyze() pauses the cyclic collector; keep it paused for the report rendering as well (the
     # report of a big fleet is hundreds of thousands of small dicts, none of them in a cycle).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _analyze_and_report(args)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _analyze_and_report(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Address, IPv6Interface, IPv6Network
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from .secrets import Secret
 
@@ -29,7 +29,7 @@ IPInterface = IPv4Interface | IPv6Interface
 
 ANY4 = IPv4Network("0.0.0.0/0")
 
-_EMPTY: Mapping[str, object] = MappingProxyType({})
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # shared by every empty table field, whatever its value type
 
 
 def frozen_map(d: dict | None = None) -> Mapping:  # type: ignore[type-arg]

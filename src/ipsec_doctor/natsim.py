@@ -264,7 +264,7 @@ def _if_match(rule_if: str | None, actual: str | None) -> bool:
 
 def _acl_flows(device: Device, name: str | None, ignore_ports: bool) -> FlowSet | None:
     acl = device.acls.get(name) if name else None
-    if acl is None:
+    if acl is None or name is None:
         return None
     table: dict[tuple[str, bool], FlowSet] = _devcache.memo(device).setdefault("natsim.acl_flows", {})
     key = (name, ignore_ports)

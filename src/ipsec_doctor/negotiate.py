@@ -458,7 +458,7 @@ def _proxies(init: Phase2Offer, resp: Phase2Offer) -> tuple[list[str], list[str]
         return proposed, [], None, None
     accept = flows_mod.mirror(flows_mod.permitted_flows(resp.acl))
     resp_entries = [flows_mod.mirror(f) for _, f in flows_mod.proposal_flows(resp.acl)]
-    rejected_boxes = []
+    rejected_boxes: list[flows_mod.Box] = []
     split_only: list[str] = []
     for _, f in rows:
         missing = f.difference(accept)

@@ -80,7 +80,7 @@ def parse_ios(section: ConfigSection) -> Device:
     >>> dev.name, dev.ikev1_policies[0].encryption, sorted(dev.ikev1_policies[0].defaulted)
     ('R1', 'aes-256', ['authentication', 'group', 'hash', 'lifetime'])
     """
-    # gc_paused(), spelled out: a generator context manager costs more than a small spoke's tree
+    # _gc.collector_paused(), spelled out: a generator context manager costs more than a small spoke's tree
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -8,9 +8,6 @@ what lets a CLI script enter the same interface or crypto map twice.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
@@ -116,24 +113,6 @@ def host_network(address: str) -> IPv4Network | None:
     """``A`` → ``A/32`` (None when ``A`` is not an IPv4 address); memoised like the above."""
     value = _ipv4_int(address)
     return None if value is None else IPv4Network((value, 32))
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector out of one parse.
-
-    A parse allocates tens of thousands of small, acyclic objects (tree nodes,
-    addresses, model values) while the whole tree is alive, so the collector's
-    generation scans cost about a fifth of the parse time and free nothing.
-    The previous state is restored; a caller that disabled it keeps it disabled.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _ANY_NETWORK = IPv4Network("0.0.0.0/0")

@@ -12,12 +12,12 @@ reported as a problem on that file (so one odd file never hides the others).
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable
 from operator import itemgetter
 from pathlib import Path
 
+from .._gc import collector_paused
 from ..model import ParseProblem, Platform
 from ..redact import redact_line
 from . import ConfigSection, InputRecord, Loaded, TextSection
@@ -55,14 +55,11 @@ def load(
     # A load keeps about a million small tuples alive and frees next to nothing: the cyclic
     # garbage collector would walk them over and over for no gain (a fifth of the time on a
     # fleet).  Pausing it here changes no result; it is switched back on however load ends.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _load(paths, platform, progress)
-    finally:
-        forget_scan()
-        if collecting:
-            gc.enable()
+    with collector_paused():
+        try:
+            return _load(paths, platform, progress)
+        finally:
+            forget_scan()
 
 
 def _load(

@@ -19,7 +19,6 @@ local run.
 from __future__ import annotations
 
 import copyreg
-import gc
 import ipaddress
 import multiprocessing
 import operator
@@ -32,6 +31,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, Protocol, Self, TypeVar
 
+from .._gc import collector_paused
 from ..inputs import ConfigSection
 from ..model import Device
 
@@ -254,13 +254,8 @@ def parse_chunk(salt: bytes, sections: list[ConfigSection]) -> bytes:
     from ..dialects import parse_config
 
     use_salt(salt)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return pickle.dumps([parse_config(section) for section in sections], protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _section_lines(section: ConfigSection) -> int:
@@ -275,13 +270,8 @@ def parse_sections(sections: Sequence[ConfigSection], engine: Any) -> list[Devic
     # Unpickling a fleet's devices makes a million small objects that all live on: the cyclic
     # collector would walk them (and the sections) again and again for nothing, as in inputs.load.
     # Each chunk is unpickled as soon as it arrives, while the workers parse the next ones.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        devices: list[Device] = []
+    devices: list[Device] = []
+    with collector_paused():
         for blob in imap(engine, partial(parse_chunk, current_salt()), chunks):
             devices.extend(pickle.loads(blob))
-    finally:
-        if collecting:
-            gc.enable()
     return devices
