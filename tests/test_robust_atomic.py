@@ -136,3 +136,46 @@ def test_sigterm_handler_is_restored_after_main_returns() -> None:
     before = signal.getsignal(signal.SIGTERM)
     assert main(["explain", "P1-PSK"]) == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# --------------------------------------------------------------------------- what -o may name
+
+
+def test_output_to_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
+    import threading
+
+    from ipsec_doctor.report import write_atomic
+
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    write_atomic(fifo, '{"ok": true}\n')
+    reader.join(timeout=10)
+    assert received == ['{"ok": true}\n']
+    assert fifo.is_fifo()  # still the pipe, not a regular file renamed over it
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_through_a_symlink_replaces_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    from ipsec_doctor.report import write_atomic
+
+    real = tmp_path / "reports" / "latest.json"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "report.json"
+    link.symlink_to(real)
+    write_atomic(link, "new\n")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new\n"
+
+
+def test_dash_o_dev_null_leaves_the_device_alone(tmp_path: Path) -> None:
+    before = os.stat(os.devnull)
+    assert not os.path.isfile(os.devnull)  # the device, as the test starts
+    status = main(["analyze", str(EXAMPLE), "--format", "json", "-o", os.devnull])
+    after = os.stat(os.devnull)
+    assert status == 1
+    assert (after.st_mode, after.st_rdev, after.st_ino) == (before.st_mode, before.st_rdev, before.st_ino)
+    assert not os.path.isfile(os.devnull)

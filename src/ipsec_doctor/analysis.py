@@ -189,7 +189,7 @@ def _analyze(
             loaded, parsed = load_parallel(list(paths), engine, platform=_platform(platform), progress=progress)
             report = Report(inputs=loaded.inputs)
             report.devices = parse_devices(loaded, parsed)
-            report.texts = prescan_logs(loaded.texts, engine)
+            report.texts = prescan_logs(loaded.texts, engine, events)
     else:
         loaded = load(list(paths), platform=_platform(platform), progress=progress)  # type: ignore[attr-defined]
         report = Report(inputs=loaded.inputs, texts=loaded.texts)

@@ -84,12 +84,12 @@ class Coverage:
     vpn_lines: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=lambda: {"show": [0, 0], "log": [0, 0]})
 
-    def add(self, kind: str, recognised: bool) -> None:
-        self.vpn_lines += 1
-        self.by_kind[kind][1] += 1
+    def add(self, kind: str, recognised: bool, count: int = 1) -> None:
+        self.vpn_lines += count
+        self.by_kind[kind][1] += count
         if recognised:
-            self.recognised += 1
-            self.by_kind[kind][0] += 1
+            self.recognised += count
+            self.by_kind[kind][0] += count
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"recognised": self.recognised, "vpn_lines": self.vpn_lines}
@@ -142,6 +142,43 @@ def _show_items(sections: Iterable[Any], attacher: Attacher) -> Iterator[Item]:
 # --------------------------------------------------------------------------- logs
 
 
+def log_group_key(event: Any) -> tuple[Any, ...]:
+    """The key that decides an event's aggregate group before its device is resolved.
+
+    (catalog ID, host, peer, message ID when no ID, file): the device is a
+    function of the host and the file, so events with equal keys always land
+    in one aggregate item.  Workers fold by this key (:mod:`ipsec_doctor.scale`).
+    """
+    event_id = event.id
+    return (event_id, event.host, event.fields.get("peer"), None if event_id is not None else event.message_id,
+            event.file)
+
+
+@dataclass(slots=True)
+class EventGroup:
+    """Events of one log with one :func:`log_group_key`, folded where they were read.
+
+    ``event`` is the group's first event as a sequential scan yields it (its
+    line is the file's absolute number); ``first_line``/``last_line`` are the
+    smallest and largest line of the group.
+    """
+
+    event: Any
+    count: int
+    first_line: int
+    last_line: int
+
+
+class FoldedEvents(list[EventGroup]):
+    """A log section's events already folded into groups (in the order of their first events).
+
+    Set as ``TextSection.events`` only when the section will certainly be
+    aggregated (``--events aggregate``, or ``auto`` with more than
+    :data:`AGGREGATE_ABOVE` events); :func:`collect` then builds one item per
+    group instead of one per line, with the same result.
+    """
+
+
 def _log_item(event: Any, section: Any, attacher: Attacher) -> Item:
     device = attacher.device(section.device_hint, event.host, event.file)
     fields = dict(event.fields)
@@ -183,16 +220,32 @@ def _fold(groups: dict[tuple[Any, ...], Item], item: Item) -> None:
         item.aggregated = True
         groups[key] = item
         return
-    found.count += 1
-    found.first_line = min(found.first_line, item.line)
-    found.last_line = max(found.last_line, item.line)
+    # an item may stand for a group folded in a worker already: its count and line span add up
+    found.count += item.count
+    found.first_line = min(found.first_line, item.first_line)
+    found.last_line = max(found.last_line, item.last_line)
 
 
 def _fold_key(item: Item) -> tuple[Any, ...]:
     return (item.id, item.device, item.peer, None if item.id is not None else item.message_id, item.file)
 
 
+def _folded_items(section: Any, folded: FoldedEvents, attacher: Attacher, coverage: Coverage) -> list[Item]:
+    """One item per aggregate group from groups folded in the workers (same result as folding here)."""
+    groups: dict[tuple[Any, ...], Item] = {}
+    for group in folded:
+        item = _log_item(group.event, section, attacher)
+        item.count, item.first_line, item.last_line = group.count, group.first_line, group.last_line
+        coverage.add("log", item.id is not None, group.count)
+        _fold(groups, item)  # hosts of one device (and peer spellings) still meet here
+    return list(groups.values())
+
+
 def _log_items(section: Any, attacher: Attacher, mode: str, coverage: Coverage) -> list[Item]:
+    folded = getattr(section, "events", None)
+    if isinstance(folded, FoldedEvents):
+        # folded only when aggregation was certain; a caller that asked otherwise still gets groups
+        return _folded_items(section, folded, attacher, coverage)
     kept: list[Item] = []
     groups: dict[tuple[Any, ...], Item] = {}
     # Aggregating: the group of an event is known from its own (id, host, peer, message id, file),
@@ -203,6 +256,7 @@ def _log_items(section: Any, attacher: Attacher, mode: str, coverage: Coverage) 
     for event in _events_of(section):
         if aggregating:
             event_id = event.id
+            # log_group_key(event), spelled out: this runs once per log line
             quick = (event_id, event.host, event.fields.get("peer"), None if event_id is not None else event.message_id,
                      event.file)
             group = seen.get(quick)
