@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from ipaddress import IPv4Address
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,29 @@ def test_a_superscript_digit_in_a_show_ipsec_sa_ident_is_not_a_parser_failure() 
     data = "VPN#show crypto ipsec sa \n      local ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/\u00b2)".encode()
     result = harness.check_show(data)
     assert all("failed (" not in str(note) for note in getattr(result, "notes", ()))
+
+
+def test_a_backwards_address_pool_that_overlaps_a_network_gets_a_finding_not_a_crash(tmp_path: Path) -> None:
+    """Before: RT-POOLOVERLAP's fix builder indexed the free network's hosts with the pool's size, which
+    is negative for `ip local pool P 10.1.1.150-10.1.1.100` (found by the pipeline fuzz target): IndexError."""
+    from ipsec_doctor import analyze
+
+    fixture = (ROOT / "tests" / "checks" / "RT-POOLOVERLAP" / "fail" / "hq-asa.cfg").read_text(encoding="utf-8")
+    assert "ip local pool VPNPOOL 10.1.1.100-10.1.1.150" in fixture
+    (tmp_path / "hq.cfg").write_text(
+        fixture.replace("ip local pool VPNPOOL 10.1.1.100-10.1.1.150", "ip local pool VPNPOOL 10.1.1.150-10.1.1.100"),
+        encoding="utf-8",
+    )
+    report = analyze([tmp_path])
+    found = [f for f in report.findings if f.id == "RT-POOLOVERLAP"]
+    assert len(found) == 1
+    # the replacement pool holds as many addresses as the backwards one spans (51)
+    new_pool = found[0].fix[0].commands[1].split()
+    assert new_pool[:4] == ["ip", "local", "pool", "VPNPOOL"] and new_pool[5] == "mask"
+    first, last = (IPv4Address(a) for a in new_pool[4].split("-"))
+    assert int(last) - int(first) + 1 == 51
+
+
+def test_the_fuzz_input_that_found_it_now_passes_the_pipeline_harness() -> None:
+    data = (ROOT / "tests" / "fixtures" / "fuzz" / "pipeline-backwards-pool.bin").read_bytes()
+    harness.check_pipeline(data)  # raised IndexError before the fix
