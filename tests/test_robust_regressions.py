@@ -137,3 +137,19 @@ def test_a_backwards_address_pool_that_overlaps_a_network_gets_a_finding_not_a_c
 def test_the_fuzz_input_that_found_it_now_passes_the_pipeline_harness() -> None:
     data = (ROOT / "tests" / "fixtures" / "fuzz" / "pipeline-backwards-pool.bin").read_bytes()
     harness.check_pipeline(data)  # raised IndexError before the fix
+
+
+def test_a_pool_with_a_non_contiguous_mask_is_a_parse_problem_not_a_crash() -> None:
+    """Before: `ip local pool P 192.168.99.10-192.168.99.50 mask 255.227.255.0` was kept with its mask and
+    FW-INTRA's pool networks raised ValueError (found by the pipeline fuzz target)."""
+    lines = ["hostname FW", "ip local pool P 192.168.99.10-192.168.99.50 mask 255.227.255.0"]
+    device = parse_config(ConfigSection("fw.cfg", list(enumerate(lines, 1)), Platform.ASA))
+    assert device.pools["P"].mask is None
+    assert str(device.pools["P"].first) == "192.168.99.10"
+    assert [(p.line, p.message) for p in device.problems] == [
+        (2, "ip local pool P: mask 255.227.255.0 is not a contiguous netmask, mask ignored")]
+
+
+def test_the_fuzz_input_with_that_pool_passes_the_pipeline_harness() -> None:
+    data = (ROOT / "tests" / "fixtures" / "fuzz" / "pipeline-pool-mask.bin").read_bytes()
+    harness.check_pipeline(data)  # raised ValueError before the fix

@@ -15,6 +15,7 @@ from ..model import AaaServer, AddressPool, Attribute, GroupPolicy, Keepalive, S
 from ..redact import redact_line
 from ..secrets import secret_from_token
 from .asa_context import Builder
+from .common import mask_to_prefix
 from .tree import Node
 
 _IF_TOKEN = re.compile(r"^\([^()]+\)$")
@@ -233,10 +234,12 @@ def handle_ip_local_pool(b: Builder, node: Node, words: list[str]) -> None:
     mask = None
     low = [w.lower() for w in words]
     if "mask" in low and low.index("mask") + 1 < len(words):
-        try:
-            mask = IPv4Address(words[low.index("mask") + 1])
-        except ValueError:
-            mask = None
+        written = words[low.index("mask") + 1]
+        if mask_to_prefix(written) is None:
+            # the ASA refuses such a pool; the checks would otherwise build networks from it
+            b.problem(node, f"ip local pool {name}: mask {written} is not a contiguous netmask, mask ignored")
+        else:
+            mask = IPv4Address(written)
     b.pools[name] = AddressPool(name, first, last, mask, b.src(node))
 
 
