@@ -36,3 +36,21 @@ def test_the_analyze_command_gives_the_collector_back(tmp_path: Path) -> None:
     assert status == 1  # the example's tunnel is broken on purpose (exit 1: errors found)
     assert out.read_text(encoding="utf-8").lstrip().startswith("{")
     assert gc.isenabled()
+
+
+def _live_devices() -> int:
+    from ipsec_doctor.model import Device
+
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if type(o) is Device)
+
+
+def test_an_analysis_keeps_no_device_alive_once_its_report_is_dropped() -> None:
+    """Before: the per-object memos kept every analysed device (and its ACLs, flows and routes) alive,
+    up to 131,072 objects, so a process analysing snapshot after snapshot grew by each of them."""
+    before = _live_devices()
+    for _ in range(3):
+        report = analyze([EXAMPLE])
+        assert len(report.devices) == 2
+        del report
+    assert _live_devices() == before

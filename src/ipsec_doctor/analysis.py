@@ -161,11 +161,18 @@ def analyze(
     ``scheduler`` (``tcp://host:port``) does it on a Dask cluster.  Either
     way the report is the same as a local run's.
     """
+    from . import _devcache
     from ._gc import collector_paused
 
     # an analysis builds millions of long-lived, acyclic objects: see _gc (same peak memory with it off)
-    with collector_paused():
-        return _analyze(paths, platform, progress, events, symptoms, jobs, scheduler)
+    try:
+        with collector_paused():
+            return _analyze(paths, platform, progress, events, symptoms, jobs, scheduler)
+    finally:
+        # The per-object memos (crypto flows, routes, NAT regions) hold every device they were asked
+        # about: they serve one analysis, and a process that analyses snapshot after snapshot must not
+        # keep the earlier ones alive (a reporter that asks again recomputes what it needs).
+        _devcache.clear()
 
 
 def _analyze(
