@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-from ipaddress import IPv4Address
 from pathlib import Path
 
 import pytest
@@ -113,9 +112,11 @@ def test_a_superscript_digit_in_a_show_ipsec_sa_ident_is_not_a_parser_failure() 
     assert all("failed (" not in str(note) for note in getattr(result, "notes", ()))
 
 
-def test_a_backwards_address_pool_that_overlaps_a_network_gets_a_finding_not_a_crash(tmp_path: Path) -> None:
-    """Before: RT-POOLOVERLAP's fix builder indexed the free network's hosts with the pool's size, which
-    is negative for `ip local pool P 10.1.1.150-10.1.1.100` (found by the pipeline fuzz target): IndexError."""
+def test_a_backwards_address_pool_is_a_parse_problem_not_a_crash(tmp_path: Path) -> None:
+    """Before: a pool whose range ends before it starts (`ip local pool P 10.1.1.150-10.1.1.100`, IOS
+    `ip local pool P 10.99.0.50 10.99.0.10`) reached the checks, and RT-POOLOVERLAP's fix builder
+    (IndexError) and NAT-DMZ's pool networks (ValueError) crashed on it (found by the pipeline fuzz
+    target).  The devices refuse such a command, so the pool does not exist: it is reported and skipped."""
     from ipsec_doctor import analyze
 
     fixture = (ROOT / "tests" / "checks" / "RT-POOLOVERLAP" / "fail" / "hq-asa.cfg").read_text(encoding="utf-8")
@@ -125,18 +126,20 @@ def test_a_backwards_address_pool_that_overlaps_a_network_gets_a_finding_not_a_c
         encoding="utf-8",
     )
     report = analyze([tmp_path])
-    found = [f for f in report.findings if f.id == "RT-POOLOVERLAP"]
-    assert len(found) == 1
-    # the replacement pool holds as many addresses as the backwards one spans (51)
-    new_pool = found[0].fix[0].commands[1].split()
-    assert new_pool[:4] == ["ip", "local", "pool", "VPNPOOL"] and new_pool[5] == "mask"
-    first, last = (IPv4Address(a) for a in new_pool[4].split("-"))
-    assert int(last) - int(first) + 1 == 51
+    assert report.devices[0].pools == {}
+    assert any("ip local pool VPNPOOL: 10.1.1.100 does not follow 10.1.1.150, pool ignored" in p.message
+               for p in report.devices[0].problems)
+    assert not [f for f in report.findings if f.id == "RT-POOLOVERLAP"]
+    ios = parse_config(ConfigSection("r.cfg", [(1, "hostname R"), (2, "ip local pool P 10.99.0.50 10.99.0.10")],
+                                     Platform.IOS))
+    assert ios.pools == {}
+    assert [(p.line, p.message) for p in ios.problems] == [(2, "ip local pool P: 10.99.0.10 is below 10.99.0.50, pool ignored")]
 
 
-def test_the_fuzz_input_that_found_it_now_passes_the_pipeline_harness() -> None:
-    data = (ROOT / "tests" / "fixtures" / "fuzz" / "pipeline-backwards-pool.bin").read_bytes()
-    harness.check_pipeline(data)  # raised IndexError before the fix
+@pytest.mark.parametrize("name", ["pipeline-backwards-pool.bin", "pipeline-backwards-pool-nat.bin"])
+def test_the_fuzz_inputs_with_backwards_pools_pass_the_pipeline_harness(name: str) -> None:
+    data = (ROOT / "tests" / "fixtures" / "fuzz" / name).read_bytes()
+    harness.check_pipeline(data)  # raised IndexError / ValueError before the fix
 
 
 def test_a_pool_with_a_non_contiguous_mask_is_a_parse_problem_not_a_crash() -> None:

@@ -231,6 +231,10 @@ def handle_ip_local_pool(b: Builder, node: Node, words: list[str]) -> None:
     except ValueError:
         b.unrecognised(node, "ip local pool")
         return
+    if first.version != last.version or int(last) < int(first):
+        # the ASA refuses such a range: no such pool exists on the device
+        b.problem(node, f"ip local pool {name}: {last_s} does not follow {first_s}, pool ignored")
+        return
     mask = None
     low = [w.lower() for w in words]
     if "mask" in low and low.index("mask") + 1 < len(words):

@@ -410,6 +410,10 @@ def parse_local_pool(ctx: IosContext, node: Node) -> None:
     if first is None or last is None:
         ctx.problem(node, "ip local pool: addresses are not IPv4 addresses, ignored")
         return
+    if int(last) < int(first):
+        # the router refuses a range that ends before it starts: no such pool exists on the device
+        ctx.problem(node, f"ip local pool {words[3]}: {last} is below {first}, pool ignored")
+        return
     ctx.pools[words[3]] = AddressPool(words[3], first, last, source=ctx.src(node))
 
 
