@@ -78,6 +78,9 @@ _INLINE_SKIP = re.compile(
 # Every pattern above needs one of these words; most lines have none, so this one search
 # keeps redaction off the parse's hot path.
 _MAY_HOLD_SECRET = re.compile(r"key|pass|secret|community|auth|psk|aaa-server|-pw|snmp-server", re.IGNORECASE)
+# The same plain words searched in lower-cased ASCII text: several times faster than the case-insensitive
+# regex, and equal to it there (outside ASCII, IGNORECASE also folds letters such as the Kelvin sign).
+_MAY_HOLD_SECRET_LOWER = re.compile(_MAY_HOLD_SECRET.pattern.lower())
 # SNMPv3 users carry two secrets: the auth one (patterns above) and the privacy one.
 _SNMP_PRIV = re.compile(r"^(\s*snmp-server\s+user\s.*?\spriv\s+(?:des56|des|3des|aes\s+\d+)\s+)(\S+)", re.IGNORECASE)
 _KEEP_TOKENS = frozenset({REDACTED.lower(), "<removed>", "*", "****", "*****", "********"})
@@ -90,6 +93,13 @@ def _sub(match: re.Match[str]) -> str:
     return match.group(1) + REDACTED
 
 
+def may_hold_secret(text: str) -> bool:
+    """Whether ``text`` holds a word that every redaction pattern needs (the cheap screening test)."""
+    if text.isascii():
+        return _MAY_HOLD_SECRET_LOWER.search(text.lower()) is not None
+    return _MAY_HOLD_SECRET.search(text) is not None
+
+
 def redact_line(text: str) -> str:
     """Return ``text`` with any secret it carries replaced by ``<redacted>``.
 
@@ -98,7 +108,7 @@ def redact_line(text: str) -> str:
     >>> redact_line(" ikev1 pre-shared-key cisco123")
     ' ikev1 pre-shared-key <redacted>'
     """
-    if not _MAY_HOLD_SECRET.search(text):
+    if not may_hold_secret(text):
         return text
     for pattern in _PATTERNS:
         if pattern.search(text):
