@@ -67,17 +67,9 @@ def free_network(device: Device, size: int) -> IPv4Network | None:
     return None
 
 
-def _wanted(pool: AddressPool) -> int:
-    """How many addresses the new pool needs; a pool written backwards (`10.1.1.150-10.1.1.100`)
-    counts its addresses the other way round."""
-    return pool.size if pool.size > 0 else int(pool.first) - int(pool.last) + 1
-
-
 def pool_commands(device: Device, pool: AddressPool, net: IPv4Network) -> list[str]:
     hosts = list(net.hosts())
-    if not hosts:
-        return []
-    count = min(_wanted(pool), len(hosts))
+    count = min(pool.size, len(hosts))
     first, last = hosts[0], hosts[count - 1]
     if device.platform is Platform.IOS:
         return [f"no ip local pool {pool.name}", f"ip local pool {pool.name} {first} {last}"]
@@ -106,10 +98,9 @@ def run(ctx: Context) -> Iterable[Finding]:
                 continue
             seen = list(dict.fromkeys(f"{n} ({what})" for n, what, _ in hits))
             fixes: tuple[Fix, ...] = ()
-            free = free_network(device, _wanted(pool)) if pool.first.version == 4 else None
-            commands = pool_commands(device, pool, free) if free is not None else []
-            if commands:
-                fixes = (Fix(device.name, tuple(commands), Disruption.NONE,
+            free = free_network(device, pool.size) if pool.first.version == 4 else None
+            if free is not None:
+                fixes = (Fix(device.name, tuple(pool_commands(device, pool, free)), Disruption.NONE,
                              note="new clients get the new addresses; update NAT exemption and split-tunnel lists"),)
             yield Finding(
                 id=ID, severity=Severity.ERROR,
