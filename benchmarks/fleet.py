@@ -6,7 +6,7 @@ For each size (1k, 5k, 10k devices by default) it generates, with
 It then measures, each run in a fresh process:
 
 * ``api`` — :func:`ipsec_doctor.analyze` in a worker process (wall, CPU, peak RSS by ``getrusage``);
-* ``cli`` — ``ipsec-doctor analyze DIR --format json`` as a subprocess (wall, peak RSS from ``wait4``);
+* ``cli`` — ``ipsec-doctor analyze DIR --format json`` as a subprocess (wall, peak RSS: childrun.py);
 * ``ccp2`` — ciscoconfparse2 *only parsing* the same files (``parse_fleet.py``'s worker and venv);
 
 and scores the findings:
@@ -46,6 +46,7 @@ sys.path.insert(0, str(HERE))
 
 import fleetgen
 import parse_fleet
+from childrun import run_child
 
 SIZES = {"1k": (2, 500, 10), "5k": (10, 500, 25), "10k": (20, 500, 25)}  # hubs, spokes per hub, faults
 # Findings the generator causes on purpose: the fleet really has these weaknesses.
@@ -111,15 +112,10 @@ def run_cli(directory: Path, jobs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "report.json"
         cmd = [str(exe), "analyze", str(directory), "--format", "json", "-o", str(target), "--jobs", str(jobs)]
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall, peak_mb, code, cpu = run_child(cmd)
         findings = json.loads(target.read_text(encoding="utf-8"))["findings"] if target.is_file() else []
-    return {"mode": "cli", "jobs": jobs, "exit": proc.returncode, "wall_s": round(wall, 3),
-            "cpu_s": round(usage.ru_utime + usage.ru_stime, 3), "peak_rss_mb": _peak_rss_mb(usage),
-            "findings": _compact(findings)}
+    return {"mode": "cli", "jobs": jobs, "exit": code, "wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+            "peak_rss_mb": round(peak_mb, 1), "findings": _compact(findings)}
 
 
 def _mentions(finding: dict[str, Any], name: str) -> bool:

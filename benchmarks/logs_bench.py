@@ -44,6 +44,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from childrun import run_child
+
 HERE = Path(__file__).resolve().parent
 TMP = Path(tempfile.gettempdir())
 
@@ -155,30 +157,6 @@ def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, st
     return wall, out.decode().strip(), usage.ru_utime + usage.ru_stime
 
 
-_GNU_TIME = Path("/usr/bin/time")
-
-
-def _child_run(cmd: list[str]) -> tuple[float, float, int, float]:
-    """Wall seconds, peak RSS (MB), exit status and CPU seconds (user + system) of one subprocess.
-
-    The child's ``ru_maxrss`` from ``wait4`` is not its own peak: Linux counts the high-water mark
-    of the memory the child was forked from (this benchmark process, which holds a scan's blocks)
-    until the child's exec.  GNU time's %M has the same source, but it is forked from a small
-    process, so it is used when installed; the ``wait4`` figure is the fallback (an upper bound).
-    """
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        wrapped = [str(_GNU_TIME), "-f", "%M", "-o", rss.name, *cmd] if _GNU_TIME.exists() else cmd
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        peak_mb = usage.ru_maxrss / 1024
-        if wrapped is not cmd:
-            lines = [line for line in rss.read().split() if line.isdigit()]
-            peak_mb = int(lines[-1]) / 1024 if lines else peak_mb
-    return wall, peak_mb, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
-
-
 def _grep_runs(path: Path, ids: list[str]) -> dict[str, Any]:
     c_env = {**os.environ, "LC_ALL": "C"}
     alternation = "%ASA-[0-9]-(" + "|".join(ids) + "):"
@@ -191,7 +169,7 @@ def _grep_runs(path: Path, ids: list[str]) -> dict[str, Any]:
 
 
 def _analyze_run(exe: str, path: Path, extra: list[str], out: Path) -> dict[str, Any]:
-    wall, peak, code, cpu = _child_run([exe, "analyze", str(path), "--format", "json", "--events", "aggregate",
+    wall, peak, code, cpu = run_child([exe, "analyze", str(path), "--format", "json", "--events", "aggregate",
                                         *extra, "-o", str(out)])
     return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "peak_rss_mb": round(peak, 1), "exit": code}
 
